@@ -1,0 +1,86 @@
+# Portico: `make dev` runs the portal locally with demo data; `make test` installs and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Lambda runs python3.13: find one on PATH first, then in pyenv, and fail clearly otherwise.
+PYTHON313 := $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null)
+ifeq ($(PYTHON313),)
+PYTHON313 := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13))
+endif
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+SAM_CLI_VERSION := 1.170.0
+PYTEST_WORKERS ?= 2
+
+.PHONY: help python313 install dev test test-fast check lint typecheck format bench lock openapi build validate clean
+
+help:
+	@echo "make dev     install and run the portal locally with demo data (http://127.0.0.1:$${PORT:-3000})"
+	@echo "make test    install and run every test (unit, functional, end-to-end, template)"
+	@echo "make check   ruff, mypy and the tests"
+	@echo "make bench   print import cost per handler and DynamoDB calls per request"
+	@echo "make lock    regenerate layers/common/requirements.txt from pyproject.toml"
+	@echo "make openapi regenerate docs/openapi.json from the code"
+	@echo "make build   sam build (needs python3.13)"
+
+python313:
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo "error: python3.13 not found on PATH or in pyenv (install it, e.g. 'pyenv install 3.13')" >&2; exit 1; fi
+
+$(VENV)/.installed: pyproject.toml | python313
+	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(SAM_VENV)/.installed: | python313
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==$(SAM_CLI_VERSION)
+	@touch $@
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed
+
+dev: $(VENV)/.installed
+	$(PY) -m portico_local
+
+test: install
+	PATH="$(abspath $(SAM_VENV))/bin:$(dir $(PYTHON313)):$$PATH" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not template"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy layers/common/portico functions local tools
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: lint typecheck test
+
+bench: install
+	PATH="$(abspath $(SAM_VENV))/bin:$(dir $(PYTHON313)):$$PATH" $(PY) -m bench
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.13 \
+	  --python-platform aarch64-manylinux_2_28 --no-header --output-file layers/common/requirements.txt
+
+openapi: $(VENV)/.installed
+	$(PY) -m portico_local.openapi --write docs/openapi.json
+
+build: $(SAM_VENV)/.installed
+	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build
+
+validate: $(SAM_VENV)/.installed $(VENV)/.installed
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint
+
+clean:
+	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,211 @@
+"""One PynamoDB subclass per entity. Every key string is computed here and nowhere else.
+
+Key design (docs/data-model.md has the access patterns):
+- business data lives under partitions that start with `BIZ#{business_id}`;
+- a customer's records (profile, invoices, payments, visits, estimates) form one item
+  collection `BIZ#{b}#CUST#{c}`, so a portal page is one Query;
+- ids the business chooses are unique per business, guarded by an owner item
+  `BIZ#{b}#{KIND}#{id}` / `OWNER` that says which customer holds the record.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from portico.data.table import PorticoItem
+
+
+def business_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}"
+
+
+def customer_pk(business_id: str, customer_id: str) -> str:
+    return f"BIZ#{business_id}#CUST#{customer_id}"
+
+
+class BusinessItem(PorticoItem, discriminator="business"):
+    name = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    contact = MapAttribute[str, object]()
+    timezone = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str) -> tuple[str, str]:
+        return business_pk(business_id), "BUSINESS"
+
+    @staticmethod
+    def list_key() -> str:
+        return "BUSINESSES"
+
+
+class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
+    enabled = BooleanAttribute()
+    slug = UnicodeAttribute()
+    tabs = MapAttribute[str, object]()
+    branding = MapAttribute[str, object]()
+    contact = MapAttribute[str, object]()
+    login_methods = MapAttribute[str, object]()
+    business_name = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str) -> tuple[str, str]:
+        return business_pk(business_id), "PORTAL"
+
+    @staticmethod
+    def slug_index_keys(slug: str) -> tuple[str, str]:
+        return f"PORTAL#{slug}", "PORTAL"
+
+
+class SlugClaimItem(PorticoItem, discriminator="slug_claim"):
+    """Makes a portal address unique across the deployment (conditional put on create)."""
+
+    business_id = UnicodeAttribute()
+
+    @staticmethod
+    def keys(slug: str) -> tuple[str, str]:
+        return f"SLUG#{slug}", "SLUG"
+
+
+class ApiKeyItem(PorticoItem, discriminator="api_key"):
+    """Keyed by the SHA-256 of the key, so the authorizer finds it with one GetItem."""
+
+    key_id = UnicodeAttribute()
+    business_id = UnicodeAttribute()
+    label = UnicodeAttribute()
+    hint = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(key_hash: str) -> tuple[str, str]:
+        return f"APIKEY#{key_hash}", "APIKEY"
+
+    @staticmethod
+    def list_keys(business_id: str, key_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#APIKEYS", f"APIKEY#{key_id}"
+
+
+class CustomerItem(PorticoItem, discriminator="customer"):
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    service_address = MapAttribute[str, object](null=True)
+    send_invoices = BooleanAttribute()
+    service_texts = BooleanAttribute()
+    # Portico-owned state; balance_due is the sum of what sent invoices still owe, kept in
+    # the same transaction as every invoice change.
+    balance_due = NumberAttribute(default=0)
+    portal_access = UnicodeAttribute(default="not_invited")
+    has_payment_method = BooleanAttribute(default=False)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), "PROFILE"
+
+    @staticmethod
+    def list_keys(business_id: str, customer_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#CUSTOMERS", f"CUST#{customer_id}"
+
+    @staticmethod
+    def email_keys(business_id: str, email: str, customer_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#EMAIL#{email.lower()}", f"CUST#{customer_id}"
+
+
+class RecordOwnerItem(PorticoItem, discriminator="record_owner"):
+    """Which customer holds the business's invoice / visit / estimate with a given id."""
+
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, kind: str, record_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#{kind.upper()}#{record_id}", "OWNER"
+
+
+class InvoiceItem(PorticoItem, discriminator="invoice"):
+    customer_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    status = UnicodeAttribute()
+    issue_date = UnicodeAttribute()
+    due_date = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    lines = ListAttribute[MapAttribute[str, object]](of=MapAttribute)
+    tax_amount = NumberAttribute()
+    total = NumberAttribute()
+    amount_paid = NumberAttribute(default=0)
+    autopay_eligible = BooleanAttribute()
+    memo = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, invoice_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"INVOICE#{invoice_id}"
+
+    @staticmethod
+    def list_keys(business_id: str, invoice_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#INVOICES", f"INVOICE#{invoice_id}"
+
+
+class PaymentItem(PorticoItem, discriminator="payment"):
+    customer_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    method_summary = UnicodeAttribute(null=True)
+    applied_to = ListAttribute[MapAttribute[str, object]](of=MapAttribute)
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, payment_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"PAYMENT#{payment_id}"
+
+
+class VisitItem(PorticoItem, discriminator="visit"):
+    customer_id = UnicodeAttribute()
+    date = UnicodeAttribute()
+    service = UnicodeAttribute()
+    status = UnicodeAttribute()
+    technician = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, visit_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"VISIT#{visit_id}"
+
+    @staticmethod
+    def list_keys(business_id: str, visit_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#VISITS", f"VISIT#{visit_id}"
+
+
+class EstimateItem(PorticoItem, discriminator="estimate"):
+    customer_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    status = UnicodeAttribute()
+    issue_date = UnicodeAttribute()
+    expiry_date = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    lines = ListAttribute[MapAttribute[str, object]](of=MapAttribute)
+    tax_amount = NumberAttribute()
+    total = NumberAttribute()
+    deposit_amount = NumberAttribute(default=0)
+    notes = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, estimate_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"ESTIMATE#{estimate_id}"
+
+    @staticmethod
+    def list_keys(business_id: str, estimate_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#ESTIMATES", f"ESTIMATE#{estimate_id}"

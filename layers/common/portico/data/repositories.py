@@ -1,0 +1,482 @@
+"""Repositories: the only code that reads and writes items. They return domain models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from portico.data.convert import attributes_of, values_of
+from portico.data.items import (
+    ApiKeyItem,
+    BusinessItem,
+    CustomerItem,
+    EstimateItem,
+    InvoiceItem,
+    PortalSettingsItem,
+    RecordOwnerItem,
+    SlugClaimItem,
+    VisitItem,
+    business_pk,
+)
+from portico.data.pagination import decode_cursor, encode_cursor
+from portico.data.table import PorticoItem, connection
+from portico.domain.billing import Invoice
+from portico.domain.business import ApiKey, Business, PortalSettings
+from portico.domain.common import DomainModel
+from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.service import Estimate, Visit
+from portico.errors import ConflictError, ValidationFailedError
+
+T = TypeVar("T", bound=DomainModel)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class SlugTakenError(ConflictError):
+    code = "slug_taken"
+
+
+def _failed_checks(error: TransactWriteError) -> list[bool]:
+    """Per operation of a cancelled transaction: did its condition fail?"""
+    reasons = error.cancellation_reasons or []
+    return [bool(reason and reason.code == "ConditionalCheckFailed") for reason in reasons]
+
+
+# --- businesses, portals, slugs, API keys -------------------------------------------------
+
+
+class BusinessRepository:
+    def create(
+        self, business: Business, portal: PortalSettings, key: ApiKey, key_hash: str
+    ) -> None:
+        """Claim the slug and write the business, its portal and first API key, atomically."""
+        claim = SlugClaimItem(*SlugClaimItem.keys(business.slug), business_id=business.business_id)
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                tx.save(claim, condition=SlugClaimItem.pk.does_not_exist())
+                tx.save(_business_item(business), condition=BusinessItem.pk.does_not_exist())
+                tx.save(_portal_item(portal, business.name))
+                tx.save(_api_key_item(key, key_hash))
+        except TransactWriteError as error:
+            failed = _failed_checks(error)
+            if failed and failed[0]:
+                raise SlugTakenError(f"The portal address {business.slug!r} is taken.") from error
+            if len(failed) > 1 and failed[1]:
+                raise ConflictError("This business already exists.") from error
+            raise
+
+    def get(self, business_id: str) -> Business | None:
+        try:
+            item = BusinessItem.get(*BusinessItem.keys(business_id))
+        except DoesNotExist:
+            return None
+        return _business(item)
+
+    def list_all(self) -> list[Business]:
+        items = BusinessItem.gsi1.query(BusinessItem.list_key())
+        return [_business(item) for item in items if isinstance(item, BusinessItem)]
+
+    def taken_slugs(self, slugs: list[str]) -> set[str]:
+        """Which of these portal addresses are already claimed (one BatchGetItem)."""
+        keys = [SlugClaimItem.keys(slug) for slug in dict.fromkeys(slugs)]
+        return {item.pk.removeprefix("SLUG#") for item in SlugClaimItem.batch_get(keys)}
+
+
+def _business_item(business: Business) -> BusinessItem:
+    return BusinessItem(
+        *BusinessItem.keys(business.business_id),
+        gsi1pk=BusinessItem.list_key(),
+        gsi1sk=business_pk(business.business_id),
+        **attributes_of(business, exclude={"business_id"}),
+    )
+
+
+def _business(item: BusinessItem) -> Business:
+    business_id = item.pk.removeprefix("BIZ#")
+    return Business(business_id=business_id, **values_of(item, Business.model_fields))
+
+
+class PortalRepository:
+    def get(self, business_id: str) -> PortalSettings | None:
+        try:
+            item = PortalSettingsItem.get(*PortalSettingsItem.keys(business_id))
+        except DoesNotExist:
+            return None
+        return _portal(item)
+
+    def find_by_slug(self, slug: str) -> tuple[PortalSettings, str] | None:
+        """The portal at this address and its business's name (one Query on GSI1)."""
+        pk, sk = PortalSettingsItem.slug_index_keys(slug)
+        for item in PortalSettingsItem.gsi1.query(pk, PorticoItem.gsi1sk == sk, limit=1):
+            if isinstance(item, PortalSettingsItem):
+                return _portal(item), item.business_name
+        return None
+
+    def save(self, portal: PortalSettings, business_name: str, previous_slug: str) -> None:
+        """Save the settings; a new slug is claimed and the old one released atomically."""
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                if portal.slug != previous_slug:
+                    claim = SlugClaimItem(
+                        *SlugClaimItem.keys(portal.slug), business_id=portal.business_id
+                    )
+                    tx.save(claim, condition=SlugClaimItem.pk.does_not_exist())
+                    tx.delete(
+                        SlugClaimItem(*SlugClaimItem.keys(previous_slug)),
+                        condition=SlugClaimItem.business_id == portal.business_id,
+                    )
+                    tx.update(
+                        BusinessItem(*BusinessItem.keys(portal.business_id)),
+                        actions=[BusinessItem.slug.set(portal.slug)],
+                        condition=BusinessItem.pk.exists(),
+                    )
+                tx.save(_portal_item(portal, business_name))
+        except TransactWriteError as error:
+            if any(_failed_checks(error)[:1]):
+                raise SlugTakenError(f"The portal address {portal.slug!r} is taken.") from error
+            raise
+
+
+def _portal_item(portal: PortalSettings, business_name: str) -> PortalSettingsItem:
+    return PortalSettingsItem(
+        *PortalSettingsItem.keys(portal.business_id),
+        gsi1pk=PortalSettingsItem.slug_index_keys(portal.slug)[0],
+        gsi1sk=PortalSettingsItem.slug_index_keys(portal.slug)[1],
+        business_name=business_name,
+        **attributes_of(portal, exclude={"business_id"}),
+    )
+
+
+def _portal(item: PortalSettingsItem) -> PortalSettings:
+    business_id = item.pk.removeprefix("BIZ#")
+    return PortalSettings(business_id=business_id, **values_of(item, PortalSettings.model_fields))
+
+
+class ApiKeyRepository:
+    def add(self, key: ApiKey, key_hash: str) -> None:
+        _api_key_item(key, key_hash).save(condition=ApiKeyItem.pk.does_not_exist())
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash (one GetItem): how the authorizer checks a key."""
+        try:
+            item = ApiKeyItem.get(*ApiKeyItem.keys(key_hash))
+        except DoesNotExist:
+            return None
+        return ApiKey(**values_of(item, ApiKey.model_fields))
+
+    def list(self, business_id: str) -> list[ApiKey]:
+        pk, _ = ApiKeyItem.list_keys(business_id, "")
+        return [
+            ApiKey(**values_of(item, ApiKey.model_fields))
+            for item in ApiKeyItem.gsi1.query(pk)
+            if isinstance(item, ApiKeyItem)
+        ]
+
+    def revoke(self, business_id: str, key_id: str, when: datetime) -> ApiKey | None:
+        pk, sk = ApiKeyItem.list_keys(business_id, key_id)
+        for item in ApiKeyItem.gsi1.query(pk, PorticoItem.gsi1sk == sk, limit=1):
+            if isinstance(item, ApiKeyItem):
+                item.update(
+                    actions=[ApiKeyItem.revoked_at.set(when)],
+                    condition=ApiKeyItem.business_id == business_id,
+                )
+                return ApiKey(**values_of(item, ApiKey.model_fields))
+        return None
+
+
+def _api_key_item(key: ApiKey, key_hash: str) -> ApiKeyItem:
+    gsi1pk, gsi1sk = ApiKeyItem.list_keys(key.business_id, key.key_id)
+    return ApiKeyItem(
+        *ApiKeyItem.keys(key_hash), gsi1pk=gsi1pk, gsi1sk=gsi1sk, **attributes_of(key)
+    )
+
+
+# --- customers -----------------------------------------------------------------------------
+
+_CUSTOMER_FILTERS: dict[CustomerFilter, Callable[[], Condition | None]] = {
+    CustomerFilter.ALL: lambda: None,
+    CustomerFilter.WITH_PAYMENT_METHOD: lambda: CustomerItem.has_payment_method == True,  # noqa: E712
+    CustomerFilter.WITHOUT_PAYMENT_METHOD: lambda: CustomerItem.has_payment_method == False,  # noqa: E712
+    CustomerFilter.WITH_PORTAL_ACCOUNT: lambda: CustomerItem.portal_access == "active",
+    CustomerFilter.WITHOUT_PORTAL_ACCOUNT: lambda: CustomerItem.portal_access != "active",
+    CustomerFilter.SERVICE_TEXTS_ON: lambda: CustomerItem.service_texts == True,  # noqa: E712
+    CustomerFilter.SERVICE_TEXTS_OFF: lambda: CustomerItem.service_texts == False,  # noqa: E712
+}
+
+
+class CustomerRepository:
+    def get(self, business_id: str, customer_id: str) -> Customer | None:
+        try:
+            item = CustomerItem.get(*CustomerItem.keys(business_id, customer_id))
+        except DoesNotExist:
+            return None
+        return _customer(item)
+
+    def save_record(
+        self, business_id: str, customer_id: str, record: CustomerRecord, now: datetime
+    ) -> Customer:
+        """Create the customer or update the CRM-owned fields, keeping Portico's own state."""
+        gsi1pk, gsi1sk = CustomerItem.list_keys(business_id, customer_id)
+        values = attributes_of(record)
+        actions: list[Any] = [CustomerItem.entity.set("customer")]
+        actions += [
+            getattr(CustomerItem, name).set(value)
+            if value is not None
+            else getattr(CustomerItem, name).remove()
+            for name, value in values.items()
+        ]
+        actions += [
+            CustomerItem.updated_at.set(now),
+            CustomerItem.gsi1pk.set(gsi1pk),
+            CustomerItem.gsi1sk.set(gsi1sk),
+            CustomerItem.balance_due.set(CustomerItem.balance_due | 0),
+            CustomerItem.portal_access.set(CustomerItem.portal_access | "not_invited"),
+            CustomerItem.has_payment_method.set(CustomerItem.has_payment_method | False),
+        ]
+        if record.email:
+            gsi2pk, gsi2sk = CustomerItem.email_keys(business_id, record.email, customer_id)
+            actions += [CustomerItem.gsi2pk.set(gsi2pk), CustomerItem.gsi2sk.set(gsi2sk)]
+        else:
+            actions += [CustomerItem.gsi2pk.remove(), CustomerItem.gsi2sk.remove()]
+        item = CustomerItem(*CustomerItem.keys(business_id, customer_id))
+        item.update(actions=actions)
+        return _customer(item)
+
+    def list(
+        self, business_id: str, which: CustomerFilter, limit: int, cursor: str | None
+    ) -> Page[Customer]:
+        pk, _ = CustomerItem.list_keys(business_id, "")
+        return _page(
+            CustomerItem,
+            pk,
+            "CUST#",
+            limit,
+            cursor,
+            _customer,
+            filter_condition=_CUSTOMER_FILTERS[which](),
+        )
+
+
+def _customer(item: CustomerItem) -> Customer:
+    customer_id = item.pk.rsplit("#CUST#", 1)[1]
+    return Customer(customer_id=customer_id, **values_of(item, Customer.model_fields))
+
+
+def _page(
+    item_cls: type[PorticoItem],
+    gsi1pk: str,
+    sk_prefix: str,
+    limit: int,
+    cursor: str | None,
+    to_domain: Callable[[Any], T],
+    filter_condition: Condition | None = None,
+) -> Page[T]:
+    """One page of a business-wide list on GSI1, with an opaque cursor."""
+    results = PorticoItem.gsi1.query(
+        gsi1pk,
+        PorticoItem.gsi1sk.startswith(sk_prefix),
+        filter_condition=filter_condition,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, partition={"GSI1PK": gsi1pk}),
+    )
+    items = [to_domain(item) for item in results if isinstance(item, item_cls)]
+    return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
+
+
+# --- records the business owns under a customer: invoices, visits, estimates ---------------
+
+
+class UnknownCustomerError(ValidationFailedError):
+    code = "unknown_customer"
+
+
+class ConcurrentChangeError(ConflictError):
+    code = "concurrent_change"
+
+
+R = TypeVar("R", bound=DomainModel)
+
+
+class OwnedRecordRepository(Generic[R]):
+    """Records with the business's own id, stored in their customer's item collection.
+
+    An owner item makes the id unique per business and lets a record move to another
+    customer; every write is one transaction with the customer's existence checked.
+    """
+
+    kind: ClassVar[str]
+    item_cls: ClassVar[type[Any]]
+    domain_cls: ClassVar[type[Any]]
+    id_field: ClassVar[str]
+
+    def get(self, business_id: str, record_id: str) -> R | None:
+        """The record with this id (one Query on GSI1)."""
+        pk, sk = self.item_cls.list_keys(business_id, record_id)
+        for item in PorticoItem.gsi1.query(pk, PorticoItem.gsi1sk == sk, limit=1):
+            if isinstance(item, self.item_cls):
+                return self._domain(item)
+        return None
+
+    def get_current(self, business_id: str, record_id: str) -> R | None:
+        """The record with this id, read consistently (owner GetItem, then the record)."""
+        owner = self._owner(business_id, record_id)
+        if owner is None:
+            return None
+        return self._read(business_id, owner, record_id)
+
+    def list(
+        self, business_id: str, customer_id: str | None, limit: int, cursor: str | None
+    ) -> Page[R]:
+        pk, _ = self.item_cls.list_keys(business_id, "")
+        prefix = self.item_cls.list_keys(business_id, "")[1]
+        condition = self.item_cls.customer_id == customer_id if customer_id else None
+        return _page(self.item_cls, pk, prefix, limit, cursor, self._domain, condition)
+
+    def save(self, business_id: str, record: R, previous: R | None) -> None:
+        """Write `record`, replacing `previous` (None for a new id), in one transaction."""
+        record_id = getattr(record, self.id_field)
+        customer_id: str = record.customer_id  # type: ignore[attr-defined]
+        owner = RecordOwnerItem(
+            *RecordOwnerItem.keys(business_id, self.kind, record_id), customer_id=customer_id
+        )
+        item = self._item(business_id, record)
+        moved = previous is not None and previous.customer_id != customer_id  # type: ignore[attr-defined]
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                # Operation 0: the customer must exist in this business.
+                self._touch_customer(tx, business_id, customer_id, record, previous, moved)
+                if previous is None:
+                    tx.save(owner, condition=RecordOwnerItem.pk.does_not_exist())
+                else:
+                    old_owner = previous.customer_id  # type: ignore[attr-defined]
+                    tx.save(owner, condition=RecordOwnerItem.customer_id == old_owner)
+                if previous is None:
+                    tx.save(item, condition=self.item_cls.pk.does_not_exist())
+                elif moved:
+                    unchanged = self.item_cls.updated_at == previous.updated_at  # type: ignore[attr-defined]
+                    tx.delete(self._item(business_id, previous), condition=unchanged)
+                    self._release_from(tx, business_id, previous)
+                    tx.save(item, condition=self.item_cls.pk.does_not_exist())
+                else:
+                    # Optimistic lock: nothing (a payment, another sync) changed it since read.
+                    tx.save(item, condition=self.item_cls.updated_at == previous.updated_at)  # type: ignore[attr-defined]
+        except TransactWriteError as error:
+            failed = _failed_checks(error)
+            if failed and failed[0]:
+                raise UnknownCustomerError(
+                    f"No customer {customer_id!r} in this business."
+                ) from error
+            if any(failed):
+                raise ConcurrentChangeError(
+                    f"The {self.kind} changed while it was being saved; try again."
+                ) from error
+            raise
+
+    # Hooks for records that move money (invoices keep the customer's balance).
+    def _touch_customer(
+        self,
+        tx: TransactWrite,
+        business_id: str,
+        customer_id: str,
+        record: R,
+        previous: R | None,
+        moved: bool,
+    ) -> None:
+        tx.condition_check(
+            CustomerItem,
+            *CustomerItem.keys(business_id, customer_id),
+            condition=CustomerItem.pk.exists(),
+        )
+
+    def _release_from(self, tx: TransactWrite, business_id: str, previous: R) -> None:
+        """Undo what `previous` added to its former customer, when a record moves."""
+
+    def _owner(self, business_id: str, record_id: str) -> str | None:
+        try:
+            owner = RecordOwnerItem.get(
+                *RecordOwnerItem.keys(business_id, self.kind, record_id), consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+        return owner.customer_id
+
+    def _read(self, business_id: str, customer_id: str, record_id: str) -> R | None:
+        try:
+            item = self.item_cls.get(
+                *self.item_cls.keys(business_id, customer_id, record_id), consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+        return self._domain(item)
+
+    def _item(self, business_id: str, record: R) -> Any:
+        record_id = getattr(record, self.id_field)
+        customer_id = record.customer_id  # type: ignore[attr-defined]
+        gsi1pk, gsi1sk = self.item_cls.list_keys(business_id, record_id)
+        return self.item_cls(
+            *self.item_cls.keys(business_id, customer_id, record_id),
+            gsi1pk=gsi1pk,
+            gsi1sk=gsi1sk,
+            **attributes_of(record, exclude={self.id_field}),
+        )
+
+    def _domain(self, item: Any) -> R:
+        record_id = item.sk.split("#", 1)[1]
+        values = values_of(item, self.domain_cls.model_fields)
+        return self.domain_cls(**{self.id_field: record_id}, **values)  # type: ignore[no-any-return]
+
+
+class VisitRepository(OwnedRecordRepository[Visit]):
+    kind = "visit"
+    item_cls = VisitItem
+    domain_cls = Visit
+    id_field = "visit_id"
+
+
+class EstimateRepository(OwnedRecordRepository[Estimate]):
+    kind = "estimate"
+    item_cls = EstimateItem
+    domain_cls = Estimate
+    id_field = "estimate_id"
+
+
+class InvoiceRepository(OwnedRecordRepository[Invoice]):
+    """Invoices also keep their customer's `balance_due` in the same transaction."""
+
+    kind = "invoice"
+    item_cls = InvoiceItem
+    domain_cls = Invoice
+    id_field = "invoice_id"
+
+    def _touch_customer(
+        self,
+        tx: TransactWrite,
+        business_id: str,
+        customer_id: str,
+        record: Invoice,
+        previous: Invoice | None,
+        moved: bool,
+    ) -> None:
+        delta = record.counted_due - (0 if previous is None or moved else previous.counted_due)
+        tx.update(
+            CustomerItem(*CustomerItem.keys(business_id, customer_id)),
+            actions=[CustomerItem.balance_due.add(delta)],
+            condition=CustomerItem.pk.exists(),
+        )
+
+    def _release_from(self, tx: TransactWrite, business_id: str, previous: Invoice) -> None:
+        tx.update(
+            CustomerItem(*CustomerItem.keys(business_id, previous.customer_id)),
+            actions=[CustomerItem.balance_due.add(-previous.counted_due)],
+        )

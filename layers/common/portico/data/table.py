@@ -1,0 +1,99 @@
+"""The one DynamoDB table: generic keys, a type discriminator, two GSIs and a TTL attribute.
+
+The key schema here must match `PorticoTable` in template.yaml; a test checks it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class Gsi1(GlobalSecondaryIndex["PorticoItem"]):
+    """Business-wide lists: customers, invoices, visits, estimates, API keys; slug lookup."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class Gsi2(GlobalSecondaryIndex["PorticoItem"]):
+    """Customer by email within a business (the portal username)."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
+
+
+class PorticoItem(Model):
+    """Base of every entity. Subclasses declare `discriminator=` and compute their own keys."""
+
+    class Meta:
+        table_name = "portico"  # set by configure() at start-up
+        region = "us-east-1"
+        host: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    entity = DiscriminatorAttribute(attr_name="type")
+    expires_at = TTLAttribute(null=True, attr_name="ttl")
+
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+
+def _all_models(cls: type[Model]) -> list[type[Model]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_all_models(sub))
+    return found
+
+
+def configure(table_name: str, region: str, host: str | None = None) -> None:
+    """Point every entity at the deployment's table. Called once per process at start-up."""
+    PorticoItem.Meta.table_name = table_name
+    PorticoItem.Meta.region = region
+    PorticoItem.Meta.host = host
+    for model in _all_models(PorticoItem):
+        model._connection = None
+
+
+def connection() -> Connection:
+    """A low-level connection for transactions, on the same table settings as the models."""
+    return Connection(region=PorticoItem.Meta.region, host=PorticoItem.Meta.host)
+
+
+def table_schema() -> dict[str, Any]:
+    """The key schema the models expect, in CloudFormation's shape, for the template test."""
+    return {
+        "KeySchema": [
+            {"AttributeName": "PK", "KeyType": "HASH"},
+            {"AttributeName": "SK", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": {
+            index.Meta.index_name: [
+                {"AttributeName": f"{index.Meta.index_name}PK", "KeyType": "HASH"},
+                {"AttributeName": f"{index.Meta.index_name}SK", "KeyType": "RANGE"},
+            ]
+            for index in (Gsi1, Gsi2)
+        },
+        "TimeToLiveAttribute": "ttl",
+    }

@@ -1,0 +1,1 @@
+"""Pydantic domain models: what services and handlers see. No keys, no PynamoDB."""

@@ -1,0 +1,125 @@
+"""A business, its portal settings and its admin API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from portico.domain.common import ContactDetails, Currency, DomainModel, HttpsUrl, ShortText, TimeZone
+
+# A portal address: lowercase letters, digits and single hyphens, 3 to 40 characters.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(min_length=3, max_length=40, pattern=SLUG_PATTERN)]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class PortalTabs(DomainModel):
+    """What the business lets its customers see. Off means hidden, and the routes refuse."""
+
+    invoices: bool = True
+    payments: bool = True
+    statement: bool = True
+    service_history: bool = True
+    estimates: bool = True
+    work_requests: bool = True
+    reviews: bool = True
+    documents: bool = True
+
+
+class Branding(DomainModel):
+    logo_url: HttpsUrl | None = None
+    primary_color: Color = "#0b6bcb"
+
+
+class LoginMethods(DomainModel):
+    password: bool = True
+    magic_link: bool = True
+
+
+class NewBusiness(DomainModel):
+    """What it takes to provision a business."""
+
+    name: ShortText
+    slug: Slug
+    contact: ContactDetails = Field(default_factory=ContactDetails)
+    timezone: TimeZone = "America/Chicago"
+    currency: Currency = "USD"
+
+
+class Business(DomainModel):
+    business_id: str
+    name: str
+    slug: str
+    contact: ContactDetails
+    timezone: str
+    currency: str
+    created_at: datetime
+
+
+class PortalSettings(DomainModel):
+    """The business's portal: on or off, its address, tabs, branding and contact details."""
+
+    business_id: str
+    enabled: bool = False
+    slug: str
+    tabs: PortalTabs = Field(default_factory=PortalTabs)
+    branding: Branding = Field(default_factory=Branding)
+    contact: ContactDetails = Field(default_factory=ContactDetails)
+    login_methods: LoginMethods = Field(default_factory=LoginMethods)
+    updated_at: datetime
+
+
+class PortalChanges(DomainModel):
+    """A change to the portal settings; fields left out keep their current value."""
+
+    enabled: bool | None = None
+    slug: Slug | None = None
+    tabs: PortalTabs | None = None
+    branding: Branding | None = None
+    contact: ContactDetails | None = None
+    login_methods: LoginMethods | None = None
+
+
+class PublicPortal(DomainModel):
+    """What anyone may read about an enabled portal: enough to draw its login page."""
+
+    slug: str
+    business_name: str
+    logo_url: str | None
+    primary_color: str
+    contact: ContactDetails
+    tabs: PortalTabs
+    login_methods: LoginMethods
+
+
+class SlugAvailability(DomainModel):
+    slug: str
+    available: bool
+    reason: str | None = None
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class ApiKey(DomainModel):
+    """An admin API key as stored: never the key itself, only its id and a hint."""
+
+    key_id: str
+    business_id: str
+    label: str
+    hint: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class IssuedApiKey(DomainModel):
+    """A freshly issued key: the only time `api_key` is ever shown."""
+
+    key: ApiKey
+    api_key: str
+
+
+class ProvisionedBusiness(DomainModel):
+    business: Business
+    portal: PortalSettings
+    admin_api_key: str

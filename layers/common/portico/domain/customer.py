@@ -1,0 +1,49 @@
+"""A business's customer, as the CRM pushes it and as the portal sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from portico.domain.common import Address, DomainModel, Email, Phone, ShortText
+
+
+class PortalAccess(StrEnum):
+    """Where the customer is in the portal funnel."""
+
+    NOT_INVITED = "not_invited"
+    INVITED = "invited"
+    ACTIVE = "active"
+
+
+class CustomerFilter(StrEnum):
+    """The customer-list filters of the admin pages (DESIGN section 2)."""
+
+    ALL = "all"
+    WITH_PAYMENT_METHOD = "with_payment_method"
+    WITHOUT_PAYMENT_METHOD = "without_payment_method"
+    WITH_PORTAL_ACCOUNT = "with_portal_account"
+    WITHOUT_PORTAL_ACCOUNT = "without_portal_account"
+    SERVICE_TEXTS_ON = "service_texts_on"
+    SERVICE_TEXTS_OFF = "service_texts_off"
+
+
+class CustomerRecord(DomainModel):
+    """The fields the business's CRM owns and pushes with `PUT /v1/admin/customers/{id}`."""
+
+    name: ShortText
+    email: Email | None
+    phone: Phone | None = None
+    service_address: Address | None = None
+    send_invoices: bool = True
+    service_texts: bool = False
+
+
+class Customer(CustomerRecord):
+    """A customer with the state Portico owns: balance, portal access, payment methods."""
+
+    customer_id: str
+    balance_due: int = 0
+    portal_access: PortalAccess = PortalAccess.NOT_INVITED
+    has_payment_method: bool = False
+    updated_at: datetime

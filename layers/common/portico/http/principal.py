@@ -1,0 +1,66 @@
+"""Who is calling: what the Lambda authorizer verified and put in the request context.
+
+Customer-facing code takes the business and customer ids from here, never from the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from portico.errors import ForbiddenError, UnauthorizedError
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    API_KEY = "api_key"
+
+
+BUSINESS_ROLES = frozenset({Role.STAFF, Role.API_KEY})
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    business_id: str
+    subject: str
+    customer_id: str | None = None
+
+    def context(self) -> dict[str, str]:
+        """The authorizer context API Gateway hands to the function."""
+        values = {"role": self.role.value, "business_id": self.business_id, "subject": self.subject}
+        if self.customer_id:
+            values["customer_id"] = self.customer_id
+        return values
+
+
+def principal_of(event: dict[str, Any]) -> Principal | None:
+    """The verified principal of an API Gateway HTTP API event, or None if anonymous."""
+    authorizer = event.get("requestContext", {}).get("authorizer") or {}
+    context = authorizer.get("lambda") or {}
+    role = context.get("role")
+    if role not in Role.__members__.values() or role == Role.ANONYMOUS:
+        return None
+    business_id = context.get("business_id")
+    subject = context.get("subject")
+    if not business_id or not subject:
+        return None
+    return Principal(
+        role=Role(role),
+        business_id=business_id,
+        subject=subject,
+        customer_id=context.get("customer_id"),
+    )
+
+
+def require_business(event: dict[str, Any]) -> Principal:
+    """The business principal (staff session or API key) of this request, or 401/403."""
+    principal = principal_of(event)
+    if principal is None:
+        raise UnauthorizedError("Sign in or send the business's API key.")
+    if principal.role not in BUSINESS_ROLES:
+        raise ForbiddenError("This route is for the business only.")
+    return principal

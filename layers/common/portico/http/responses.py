@@ -1,0 +1,65 @@
+"""Response shapes shared by the routes: lists, the error body, created-or-updated."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from pydantic import BaseModel
+
+from portico.data.repositories import Page
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class ItemList(BaseModel, Generic[T]):
+    """A page of a list: `{"items": [...], "next_cursor": ...}`."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> ItemList[T]:
+        return cls(items=page.items, next_cursor=page.next_cursor)
+
+
+_DESCRIPTIONS = {
+    400: "Bad input (malformed body, cursor or parameter)",
+    401: "Not signed in, or no valid API key",
+    403: "Not allowed",
+    404: "Not found, or not yours",
+    409: "Conflicts with the current state",
+    413: "Request body too large",
+    422: "Validation failed",
+    429: "Too many attempts",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route may answer."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS[status],
+            "content": {"application/json": {"model": ErrorBody}},
+        }
+        for status in statuses
+    }
+
+
+def saved(model: T, created: bool) -> Response[T]:
+    """201 for a record this request created, 200 for one it updated or left as it was."""
+    return Response(
+        status_code=201 if created else 200,
+        content_type=content_types.APPLICATION_JSON,
+        body=model,
+    )

@@ -1,0 +1,147 @@
+"""The CRM sync: idempotent upserts of customers, invoices, visits and estimates, keyed by
+the business's own ids, and the admin reads that go with them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from portico.bootstrap import Services
+from portico.data.repositories import ConcurrentChangeError, OwnedRecordRepository, Page
+from portico.domain.billing import CrmInvoiceStatus, Invoice, InvoiceRecord
+from portico.domain.common import DomainModel
+from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.service import Estimate, EstimateRecord, Visit, VisitRecord
+from portico.errors import ConflictError, NotFoundError, ValidationFailedError
+from portico.services.portals import get_business
+
+T = TypeVar("T", bound=DomainModel)
+_SAVE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Upserted(Generic[T]):
+    """The record as stored, and whether this call created it."""
+
+    record: T
+    created: bool
+
+
+def upsert_customer(
+    svc: Services, business_id: str, customer_id: str, record: CustomerRecord
+) -> Upserted[Customer]:
+    """Create or update a customer from the CRM. Sending the same record twice changes nothing."""
+    existing = svc.customers.get(business_id, customer_id)
+    if existing is not None and CustomerRecord(**_record_fields(existing, CustomerRecord)) == record:
+        return Upserted(existing, created=False)
+    saved = svc.customers.save_record(business_id, customer_id, record, svc.clock.now())
+    return Upserted(saved, created=existing is None)
+
+
+def get_customer(svc: Services, business_id: str, customer_id: str) -> Customer:
+    customer = svc.customers.get(business_id, customer_id)
+    if customer is None:
+        raise NotFoundError("No such customer.")
+    return customer
+
+
+def list_customers(
+    svc: Services, business_id: str, which: CustomerFilter, limit: int, cursor: str | None
+) -> Page[Customer]:
+    return svc.customers.list(business_id, which, limit, cursor)
+
+
+def _record_fields(model: DomainModel, record_cls: type[DomainModel]) -> dict[str, Any]:
+    return {name: getattr(model, name) for name in record_cls.model_fields}
+
+
+def _check_currency(svc: Services, business_id: str, currency: str) -> None:
+    business = get_business(svc, business_id)
+    if currency != business.currency:
+        raise ValidationFailedError(
+            f"This business bills in {business.currency}, not {currency}.",
+            code="currency_not_supported",
+        )
+
+
+R = TypeVar("R", bound=DomainModel)
+
+
+def _upsert(
+    svc: Services,
+    repository: OwnedRecordRepository[R],
+    business_id: str,
+    record_id: str,
+    record: DomainModel,
+    build: Callable[[R | None], R],
+) -> Upserted[R]:
+    """Read the current record, build the new one from it, and save it atomically; retry
+    when something else changed the record in between."""
+    for attempt in range(_SAVE_ATTEMPTS):
+        previous = repository.get_current(business_id, record_id)
+        if previous is not None and _record_fields(previous, type(record)) == dict(record):
+            return Upserted(previous, created=False)
+        updated = build(previous)
+        try:
+            repository.save(business_id, updated, previous)
+        except ConcurrentChangeError:
+            if attempt == _SAVE_ATTEMPTS - 1:
+                raise
+            continue
+        return Upserted(updated, created=previous is None)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def upsert_invoice(
+    svc: Services, business_id: str, invoice_id: str, record: InvoiceRecord
+) -> Upserted[Invoice]:
+    """Create or update an invoice; the customer's balance moves in the same transaction.
+
+    Only sent invoices count toward the balance. Money already applied stays applied, so an
+    invoice that has received payments cannot be voided from the CRM.
+    """
+    _check_currency(svc, business_id, record.currency)
+
+    def build(previous: Invoice | None) -> Invoice:
+        amount_paid = previous.amount_paid if previous else 0
+        if amount_paid and record.status is CrmInvoiceStatus.VOID:
+            raise ConflictError(
+                "This invoice has payments applied; refund them before voiding it.",
+                code="invoice_has_payments",
+            )
+        return Invoice(
+            invoice_id=invoice_id,
+            amount_paid=amount_paid,
+            updated_at=svc.clock.now(),
+            **dict(record),
+        )
+
+    return _upsert(svc, svc.invoices, business_id, invoice_id, record, build)
+
+
+def upsert_visit(
+    svc: Services, business_id: str, visit_id: str, record: VisitRecord
+) -> Upserted[Visit]:
+    def build(previous: Visit | None) -> Visit:
+        return Visit(visit_id=visit_id, updated_at=svc.clock.now(), **dict(record))
+
+    return _upsert(svc, svc.visits, business_id, visit_id, record, build)
+
+
+def upsert_estimate(
+    svc: Services, business_id: str, estimate_id: str, record: EstimateRecord
+) -> Upserted[Estimate]:
+    _check_currency(svc, business_id, record.currency)
+
+    def build(previous: Estimate | None) -> Estimate:
+        return Estimate(estimate_id=estimate_id, updated_at=svc.clock.now(), **dict(record))
+
+    return _upsert(svc, svc.estimates, business_id, estimate_id, record, build)
+
+
+def get_record(repository: OwnedRecordRepository[R], business_id: str, record_id: str) -> R:
+    found = repository.get(business_id, record_id)
+    if found is None:
+        raise NotFoundError(f"No such {repository.kind}.")
+    return found
