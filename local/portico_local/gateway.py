@@ -98,7 +98,9 @@ class Gateway:
             decision = load_handler(self.authorizer)(authorizer_event(event), LambdaContext())
             if not decision.get("isAuthorized"):
                 # What API Gateway itself answers when an authorizer denies.
-                return HttpResult(403, {"content-type": "application/json"}, b'{"message":"Forbidden"}')
+                return HttpResult(
+                    403, {"content-type": "application/json"}, b'{"message":"Forbidden"}'
+                )
             event["requestContext"]["authorizer"] = {"lambda": decision.get("context") or {}}
         result = load_handler(route.handler)(event, LambdaContext(function_name=route.function))
         return to_http(result)
@@ -173,13 +175,16 @@ def _is_text(raw: bytes) -> bool:
     return True
 
 
+_ROUTE_ARN = "arn:aws:execute-api:us-east-1:000000000000:local/$default/"
+
+
 def authorizer_event(event: dict[str, Any]) -> dict[str, Any]:
     """The REQUEST authorizer event (payload 2.0) API Gateway sends for `event`."""
     keys = ("version", "routeKey", "rawPath", "rawQueryString", "cookies", "headers")
     request = {key: event[key] for key in keys if key in event}
     request.update(
         type="REQUEST",
-        routeArn=f"arn:aws:execute-api:us-east-1:000000000000:local/$default/{event['routeKey'].replace(' ', '')}",
+        routeArn=_ROUTE_ARN + event["routeKey"].replace(" ", ""),
         identitySource=[],
         queryStringParameters=event.get("queryStringParameters", {}),
         pathParameters=event.get("pathParameters", {}),
@@ -195,4 +200,6 @@ def to_http(result: dict[str, Any]) -> HttpResult:
     headers = {name.lower(): str(value) for name, value in (result.get("headers") or {}).items()}
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers[name.lower()] = ", ".join(str(value) for value in values)
-    return HttpResult(int(result.get("statusCode", 200)), headers, raw, list(result.get("cookies") or []))
+    return HttpResult(
+        int(result.get("statusCode", 200)), headers, raw, list(result.get("cookies") or [])
+    )

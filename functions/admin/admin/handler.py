@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from portico.bootstrap import services
 from portico.domain.billing import InvoiceRecord, InvoiceView
 from portico.domain.business import (
@@ -100,7 +99,7 @@ def get_customer(customer_id: RecordId) -> Customer:
 
 @app.get("/v1/admin/customers", tags=["admin"], responses=READ_ERRORS)
 def list_customers(
-    filter: CustomerFilter = CustomerFilter.ALL,  # noqa: A002 - the contract's name
+    filter: CustomerFilter = CustomerFilter.ALL,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ItemList[Customer]:

@@ -32,7 +32,9 @@ def stored(value: Any) -> Any:
     return value
 
 
-def attributes_of(model: BaseModel, *, exclude: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+def attributes_of(
+    model: BaseModel, *, exclude: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """A domain model's fields as item attributes."""
     return {
         name: stored(getattr(model, name))

@@ -22,9 +22,7 @@ _MAX_CURSOR = 2048
 def encode_cursor(last_key: Mapping[str, Any] | None) -> str | None:
     if not last_key:
         return None
-    raw = json.dumps(
-        {name: value["S"] for name, value in last_key.items()}, separators=(",", ":")
-    )
+    raw = json.dumps({name: value["S"] for name, value in last_key.items()}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from portico.data.convert import attributes_of, values_of
 from portico.data.items import (
@@ -25,7 +24,8 @@ from portico.data.items import (
     business_pk,
 )
 from portico.data.pagination import decode_cursor, encode_cursor
-from portico.data.table import PorticoItem, connection
+from portico.data.table import PorticoItem
+from portico.data.transactions import ConditionsFailed, Transaction
 from portico.domain.billing import Invoice
 from portico.domain.business import ApiKey, Business, PortalSettings
 from portico.domain.common import DomainModel
@@ -37,7 +37,7 @@ T = TypeVar("T", bound=DomainModel)
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page[T: DomainModel]:
     items: list[T]
     next_cursor: str | None
 
@@ -46,10 +46,16 @@ class SlugTakenError(ConflictError):
     code = "slug_taken"
 
 
-def _failed_checks(error: TransactWriteError) -> list[bool]:
-    """Per operation of a cancelled transaction: did its condition fail?"""
-    reasons = error.cancellation_reasons or []
-    return [bool(reason and reason.code == "ConditionalCheckFailed") for reason in reasons]
+class BusinessExistsError(ConflictError):
+    code = "business_exists"
+
+
+class UnknownCustomerError(ValidationFailedError):
+    code = "unknown_customer"
+
+
+class ConcurrentChangeError(ConflictError):
+    code = "concurrent_change"
 
 
 # --- businesses, portals, slugs, API keys -------------------------------------------------
@@ -62,18 +68,19 @@ class BusinessRepository:
         """Claim the slug and write the business, its portal and first API key, atomically."""
         claim = SlugClaimItem(*SlugClaimItem.keys(business.slug), business_id=business.business_id)
         try:
-            with TransactWrite(connection=connection()) as tx:
-                tx.save(claim, condition=SlugClaimItem.pk.does_not_exist())
-                tx.save(_business_item(business), condition=BusinessItem.pk.does_not_exist())
-                tx.save(_portal_item(portal, business.name))
-                tx.save(_api_key_item(key, key_hash))
-        except TransactWriteError as error:
-            failed = _failed_checks(error)
-            if failed and failed[0]:
-                raise SlugTakenError(f"The portal address {business.slug!r} is taken.") from error
-            if len(failed) > 1 and failed[1]:
-                raise ConflictError("This business already exists.") from error
-            raise
+            with Transaction() as tx:
+                tx.put("slug", claim, condition=SlugClaimItem.pk.does_not_exist())
+                tx.put(
+                    "business",
+                    _business_item(business),
+                    condition=BusinessItem.pk.does_not_exist(),
+                )
+                tx.put("portal", _portal_item(portal, business.name))
+                tx.put("api_key", _api_key_item(key, key_hash))
+        except ConditionsFailed as error:
+            if "business" in error.labels:
+                raise BusinessExistsError("This business already exists.") from error
+            raise SlugTakenError(f"The portal address {business.slug!r} is taken.") from error
 
     def get(self, business_id: str) -> Business | None:
         try:
@@ -122,29 +129,38 @@ class PortalRepository:
                 return _portal(item), item.business_name
         return None
 
-    def save(self, portal: PortalSettings, business_name: str, previous_slug: str) -> None:
+    def save(self, portal: PortalSettings, business_name: str, previous: PortalSettings) -> None:
         """Save the settings; a new slug is claimed and the old one released atomically."""
+        previous_slug, previous_updated_at = previous.slug, previous.updated_at
         try:
-            with TransactWrite(connection=connection()) as tx:
+            with Transaction() as tx:
                 if portal.slug != previous_slug:
                     claim = SlugClaimItem(
                         *SlugClaimItem.keys(portal.slug), business_id=portal.business_id
                     )
-                    tx.save(claim, condition=SlugClaimItem.pk.does_not_exist())
+                    tx.put("slug", claim, condition=SlugClaimItem.pk.does_not_exist())
                     tx.delete(
+                        "old_slug",
                         SlugClaimItem(*SlugClaimItem.keys(previous_slug)),
                         condition=SlugClaimItem.business_id == portal.business_id,
                     )
                     tx.update(
+                        "business",
                         BusinessItem(*BusinessItem.keys(portal.business_id)),
                         actions=[BusinessItem.slug.set(portal.slug)],
                         condition=BusinessItem.pk.exists(),
                     )
-                tx.save(_portal_item(portal, business_name))
-        except TransactWriteError as error:
-            if any(_failed_checks(error)[:1]):
+                tx.put(
+                    "portal",
+                    _portal_item(portal, business_name),
+                    condition=PortalSettingsItem.updated_at == previous_updated_at,
+                )
+        except ConditionsFailed as error:
+            if "slug" in error.labels:
                 raise SlugTakenError(f"The portal address {portal.slug!r} is taken.") from error
-            raise
+            raise ConcurrentChangeError(
+                "The portal settings changed while they were being saved; try again."
+            ) from error
 
 
 def _portal_item(portal: PortalSettings, business_name: str) -> PortalSettingsItem:
@@ -228,7 +244,7 @@ class CustomerRepository:
         """Create the customer or update the CRM-owned fields, keeping Portico's own state."""
         gsi1pk, gsi1sk = CustomerItem.list_keys(business_id, customer_id)
         values = attributes_of(record)
-        actions: list[Any] = [CustomerItem.entity.set("customer")]
+        actions: list[Any] = [CustomerItem.entity.set(CustomerItem)]
         actions += [
             getattr(CustomerItem, name).set(value)
             if value is not None
@@ -272,7 +288,7 @@ def _customer(item: CustomerItem) -> Customer:
     return Customer(customer_id=customer_id, **values_of(item, Customer.model_fields))
 
 
-def _page(
+def _page[T: DomainModel](
     item_cls: type[PorticoItem],
     gsi1pk: str,
     sk_prefix: str,
@@ -297,18 +313,10 @@ def _page(
 # --- records the business owns under a customer: invoices, visits, estimates ---------------
 
 
-class UnknownCustomerError(ValidationFailedError):
-    code = "unknown_customer"
-
-
-class ConcurrentChangeError(ConflictError):
-    code = "concurrent_change"
-
-
 R = TypeVar("R", bound=DomainModel)
 
 
-class OwnedRecordRepository(Generic[R]):
+class OwnedRecordRepository[R: DomainModel]:
     """Records with the business's own id, stored in their customer's item collection.
 
     An owner item makes the id unique per business and lets a record move to another
@@ -353,53 +361,52 @@ class OwnedRecordRepository(Generic[R]):
         item = self._item(business_id, record)
         moved = previous is not None and previous.customer_id != customer_id  # type: ignore[attr-defined]
         try:
-            with TransactWrite(connection=connection()) as tx:
-                # Operation 0: the customer must exist in this business.
+            with Transaction() as tx:
                 self._touch_customer(tx, business_id, customer_id, record, previous, moved)
                 if previous is None:
-                    tx.save(owner, condition=RecordOwnerItem.pk.does_not_exist())
+                    tx.put("owner", owner, condition=RecordOwnerItem.pk.does_not_exist())
                 else:
                     old_owner = previous.customer_id  # type: ignore[attr-defined]
-                    tx.save(owner, condition=RecordOwnerItem.customer_id == old_owner)
+                    tx.put("owner", owner, condition=RecordOwnerItem.customer_id == old_owner)
                 if previous is None:
-                    tx.save(item, condition=self.item_cls.pk.does_not_exist())
+                    tx.put("record", item, condition=self.item_cls.pk.does_not_exist())
                 elif moved:
                     unchanged = self.item_cls.updated_at == previous.updated_at  # type: ignore[attr-defined]
-                    tx.delete(self._item(business_id, previous), condition=unchanged)
+                    tx.delete("old_record", self._item(business_id, previous), condition=unchanged)
                     self._release_from(tx, business_id, previous)
-                    tx.save(item, condition=self.item_cls.pk.does_not_exist())
+                    tx.put("record", item, condition=self.item_cls.pk.does_not_exist())
                 else:
                     # Optimistic lock: nothing (a payment, another sync) changed it since read.
-                    tx.save(item, condition=self.item_cls.updated_at == previous.updated_at)  # type: ignore[attr-defined]
-        except TransactWriteError as error:
-            failed = _failed_checks(error)
-            if failed and failed[0]:
+                    unchanged = self.item_cls.updated_at == previous.updated_at  # type: ignore[attr-defined]
+                    tx.put("record", item, condition=unchanged)
+        except ConditionsFailed as error:
+            if "customer" in error.labels:
                 raise UnknownCustomerError(
                     f"No customer {customer_id!r} in this business."
                 ) from error
-            if any(failed):
-                raise ConcurrentChangeError(
-                    f"The {self.kind} changed while it was being saved; try again."
-                ) from error
-            raise
+            raise ConcurrentChangeError(
+                f"The {self.kind} changed while it was being saved; try again."
+            ) from error
 
     # Hooks for records that move money (invoices keep the customer's balance).
     def _touch_customer(
         self,
-        tx: TransactWrite,
+        tx: Transaction,
         business_id: str,
         customer_id: str,
         record: R,
         previous: R | None,
         moved: bool,
     ) -> None:
-        tx.condition_check(
+        """Check the customer exists (the invoice override also moves their balance)."""
+        tx.check(
+            "customer",
             CustomerItem,
             *CustomerItem.keys(business_id, customer_id),
             condition=CustomerItem.pk.exists(),
         )
 
-    def _release_from(self, tx: TransactWrite, business_id: str, previous: R) -> None:
+    def _release_from(self, tx: Transaction, business_id: str, previous: R) -> None:
         """Undo what `previous` added to its former customer, when a record moves."""
 
     def _owner(self, business_id: str, record_id: str) -> str | None:
@@ -434,7 +441,7 @@ class OwnedRecordRepository(Generic[R]):
     def _domain(self, item: Any) -> R:
         record_id = item.sk.split("#", 1)[1]
         values = values_of(item, self.domain_cls.model_fields)
-        return self.domain_cls(**{self.id_field: record_id}, **values)  # type: ignore[no-any-return]
+        return self.domain_cls(**{self.id_field: record_id}, **values)
 
 
 class VisitRepository(OwnedRecordRepository[Visit]):
@@ -461,7 +468,7 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
 
     def _touch_customer(
         self,
-        tx: TransactWrite,
+        tx: Transaction,
         business_id: str,
         customer_id: str,
         record: Invoice,
@@ -470,13 +477,15 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
     ) -> None:
         delta = record.counted_due - (0 if previous is None or moved else previous.counted_due)
         tx.update(
+            "customer",
             CustomerItem(*CustomerItem.keys(business_id, customer_id)),
             actions=[CustomerItem.balance_due.add(delta)],
             condition=CustomerItem.pk.exists(),
         )
 
-    def _release_from(self, tx: TransactWrite, business_id: str, previous: Invoice) -> None:
+    def _release_from(self, tx: Transaction, business_id: str, previous: Invoice) -> None:
         tx.update(
+            "old_customer",
             CustomerItem(*CustomerItem.keys(business_id, previous.customer_id)),
             actions=[CustomerItem.balance_due.add(-previous.counted_due)],
         )

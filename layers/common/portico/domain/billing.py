@@ -14,10 +14,10 @@ from portico.domain.common import (
     DomainModel,
     EntityId,
     Line,
-    check_total,
     LongText,
-    SignedAmount,
     ShortText,
+    SignedAmount,
+    check_total,
 )
 
 

@@ -7,7 +7,14 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from portico.domain.common import ContactDetails, Currency, DomainModel, HttpsUrl, ShortText, TimeZone
+from portico.domain.common import (
+    ContactDetails,
+    Currency,
+    DomainModel,
+    HttpsUrl,
+    ShortText,
+    TimeZone,
+)
 
 # A portal address: lowercase letters, digits and single hyphens, 3 to 40 characters.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -19,7 +19,26 @@ Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT, strict=True)]
 SignedAmount = Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, strict=True)]
 
 _ISO_CURRENCIES = frozenset(
-    "AUD BRL CAD CHF CZK DKK EUR GBP HKD JPY MXN NOK NZD PLN SEK SGD USD ZAR".split()
+    [
+        "AUD",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CZK",
+        "DKK",
+        "EUR",
+        "GBP",
+        "HKD",
+        "JPY",
+        "MXN",
+        "NOK",
+        "NZD",
+        "PLN",
+        "SEK",
+        "SGD",
+        "USD",
+        "ZAR",
+    ]
 )
 
 
@@ -60,7 +79,9 @@ def _email(value: str) -> str:
     return value.strip()
 
 
-Email = Annotated[str, StringConstraints(max_length=254, strip_whitespace=True), AfterValidator(_email)]
+Email = Annotated[
+    str, StringConstraints(max_length=254, strip_whitespace=True), AfterValidator(_email)
+]
 Phone = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[0-9+() .-]+$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 LongText = Annotated[str, StringConstraints(max_length=5000)]
@@ -105,8 +126,6 @@ class Line(DomainModel):
     def amount(self) -> int:
         exact = self.quantity * self.unit_amount
         return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 
 
 def check_total(lines: list[Line], tax_amount: int, total: int) -> None:

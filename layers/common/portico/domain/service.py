@@ -14,9 +14,9 @@ from portico.domain.common import (
     DomainModel,
     EntityId,
     Line,
-    check_total,
     LongText,
     ShortText,
+    check_total,
 )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from portico.observability import logger
 from portico.errors import (
     BadRequestError,
     ConflictError,
@@ -21,7 +20,7 @@ from portico.errors import (
     UnauthorizedError,
     ValidationFailedError,
 )
-
+from portico.observability import logger
 
 STATUS_BY_ERROR: dict[type[PorticoError], int] = {
     BadRequestError: 400,

@@ -42,7 +42,7 @@ def principal_of(event: dict[str, Any]) -> Principal | None:
     authorizer = event.get("requestContext", {}).get("authorizer") or {}
     context = authorizer.get("lambda") or {}
     role = context.get("role")
-    if role not in Role.__members__.values() or role == Role.ANONYMOUS:
+    if not isinstance(role, str) or role not in set(Role) or role == Role.ANONYMOUS:
         return None
     business_id = context.get("business_id")
     subject = context.get("subject")

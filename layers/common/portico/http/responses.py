@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from portico.data.repositories import Page
@@ -22,7 +23,7 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class ItemList(BaseModel, Generic[T]):
+class ItemList[T: BaseModel](BaseModel):
     """A page of a list: `{"items": [...], "next_cursor": ...}`."""
 
     items: list[T]
@@ -45,18 +46,18 @@ _DESCRIPTIONS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI entries for the error statuses a route may answer."""
     return {
-        status: {
-            "description": _DESCRIPTIONS[status],
-            "content": {"application/json": {"model": ErrorBody}},
-        }
+        status: OpenAPIResponse(
+            description=_DESCRIPTIONS[status],
+            content={"application/json": {"model": ErrorBody}},
+        )
         for status in statuses
     }
 
 
-def saved(model: T, created: bool) -> Response[T]:
+def saved[T: BaseModel](model: T, created: bool) -> Response[T]:
     """201 for a record this request created, 200 for one it updated or left as it was."""
     return Response(
         status_code=201 if created else 200,

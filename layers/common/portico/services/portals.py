@@ -23,9 +23,47 @@ from portico.errors import ConflictError, NotFoundError, ValidationFailedError
 from portico.services.api_keys import new_key
 
 RESERVED_SLUGS = frozenset(
-    """admin administrator api app apps assets auth billing blog cdn dashboard dev docs
-    email help login logout mail me oauth p portal portico privacy register reset root
-    security settings signup static status support system terms v1 v2 webhooks www""".split()
+    [
+        "admin",
+        "administrator",
+        "api",
+        "app",
+        "apps",
+        "assets",
+        "auth",
+        "billing",
+        "blog",
+        "cdn",
+        "dashboard",
+        "dev",
+        "docs",
+        "email",
+        "help",
+        "login",
+        "logout",
+        "mail",
+        "me",
+        "oauth",
+        "p",
+        "portal",
+        "portico",
+        "privacy",
+        "register",
+        "reset",
+        "root",
+        "security",
+        "settings",
+        "signup",
+        "static",
+        "status",
+        "support",
+        "system",
+        "terms",
+        "v1",
+        "v2",
+        "webhooks",
+        "www",
+    ]
 )
 _slug = TypeAdapter(Slug)
 
@@ -62,8 +100,8 @@ def check_slug(svc: Services, slug: str, hints: list[str | None] | None = None) 
     if problem is None and not svc.businesses.taken_slugs([slug]):
         return SlugAvailability(slug=slug, available=True)
     reason = problem or "taken"
-    suggestions = [] if problem == "invalid" and not _slugify(slug) else suggest_slugs(
-        svc, slug, hints or []
+    suggestions = (
+        [] if problem == "invalid" and not _slugify(slug) else suggest_slugs(svc, slug, hints or [])
     )
     return SlugAvailability(slug=slug, available=False, reason=reason, suggestions=suggestions)
 
@@ -143,7 +181,7 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Po
     if updated.slug != current.slug and slug_problem(updated.slug) == "reserved":
         raise _slug_error(svc, updated.slug, "reserved", hints)
     try:
-        svc.portals.save(updated, business.name, previous_slug=current.slug)
+        svc.portals.save(updated, business.name, previous=current)
     except SlugTakenError as error:
         raise _slug_error(svc, updated.slug, "taken", hints) from error
     return updated

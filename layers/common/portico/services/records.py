@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from portico.bootstrap import Services
 from portico.data.repositories import ConcurrentChangeError, OwnedRecordRepository, Page
@@ -21,7 +21,7 @@ _SAVE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
-class Upserted(Generic[T]):
+class Upserted[T: DomainModel]:
     """The record as stored, and whether this call created it."""
 
     record: T
@@ -33,7 +33,10 @@ def upsert_customer(
 ) -> Upserted[Customer]:
     """Create or update a customer from the CRM. Sending the same record twice changes nothing."""
     existing = svc.customers.get(business_id, customer_id)
-    if existing is not None and CustomerRecord(**_record_fields(existing, CustomerRecord)) == record:
+    if (
+        existing is not None
+        and CustomerRecord(**_record_fields(existing, CustomerRecord)) == record
+    ):
         return Upserted(existing, created=False)
     saved = svc.customers.save_record(business_id, customer_id, record, svc.clock.now())
     return Upserted(saved, created=existing is None)
@@ -68,7 +71,7 @@ def _check_currency(svc: Services, business_id: str, currency: str) -> None:
 R = TypeVar("R", bound=DomainModel)
 
 
-def _upsert(
+def _upsert[R: DomainModel](
     svc: Services,
     repository: OwnedRecordRepository[R],
     business_id: str,
@@ -140,7 +143,9 @@ def upsert_estimate(
     return _upsert(svc, svc.estimates, business_id, estimate_id, record, build)
 
 
-def get_record(repository: OwnedRecordRepository[R], business_id: str, record_id: str) -> R:
+def get_record[R: DomainModel](
+    repository: OwnedRecordRepository[R], business_id: str, record_id: str
+) -> R:
     found = repository.get(business_id, record_id)
     if found is None:
         raise NotFoundError(f"No such {repository.kind}.")
