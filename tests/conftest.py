@@ -21,18 +21,18 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
-import boto3  # noqa: E402
-import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+import pytest
+from moto import mock_aws
 
-from portico import bootstrap  # noqa: E402
-from portico.clock import ManualClock  # noqa: E402
-from portico.config import Settings  # noqa: E402
-from portico_local.template import table_definition  # noqa: E402
-from tests.support.aws_calls import AwsCallCounter, install_counter  # noqa: E402
+from portico import bootstrap
+from portico.clock import ManualClock
+from portico.config import Settings
+from portico_local.template import table_definition
+from tests.support.aws_calls import AwsCallCounter, install_counter
 
 install_counter()
 
@@ -63,7 +63,6 @@ def services(aws: None) -> bootstrap.Services:
 
 
 @pytest.fixture
-def aws_calls() -> Iterator[AwsCallCounter]:
+def aws_calls() -> AwsCallCounter:
     """Counts the AWS API calls made inside `with aws_calls.counting():` blocks."""
-    counter = AwsCallCounter()
-    yield counter
+    return AwsCallCounter()

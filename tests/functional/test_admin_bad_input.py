@@ -128,7 +128,7 @@ def test_given_cursor_from_another_list_then_400(biz):
     for n in range(3):
         call(
             "PUT",
-            "/v1/admin/visits/v-%d" % n,
+            f"/v1/admin/visits/v-{n}",
             {"customer_id": "cust-1", "date": "2026-04-01", "service": "Clean"},
             api_key=biz.api_key,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from portico.bootstrap import services
 from portico.http.principal import Principal, Role
 from portico.observability import logger

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from portico.domain.common import (
     Amount,
@@ -49,7 +49,7 @@ class InvoiceRecord(DomainModel):
     lines: Annotated[list[Line], Field(min_length=1, max_length=200)]
     tax_amount: Amount = 0
     total: SignedAmount
-    autopay_eligible: bool = False
+    autopay_eligible: StrictBool = False
     memo: LongText | None = None
 
     @model_validator(mode="after")
@@ -108,7 +108,7 @@ class InvoiceView(DomainModel):
     total: int
     amount_paid: int
     amount_due: int
-    autopay_eligible: bool
+    autopay_eligible: StrictBool
     memo: str | None
     updated_at: datetime
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
 from portico.domain.common import (
     ContactDetails,
@@ -25,14 +25,14 @@ Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 class PortalTabs(DomainModel):
     """What the business lets its customers see. Off means hidden, and the routes refuse."""
 
-    invoices: bool = True
-    payments: bool = True
-    statement: bool = True
-    service_history: bool = True
-    estimates: bool = True
-    work_requests: bool = True
-    reviews: bool = True
-    documents: bool = True
+    invoices: StrictBool = True
+    payments: StrictBool = True
+    statement: StrictBool = True
+    service_history: StrictBool = True
+    estimates: StrictBool = True
+    work_requests: StrictBool = True
+    reviews: StrictBool = True
+    documents: StrictBool = True
 
 
 class Branding(DomainModel):
@@ -41,8 +41,8 @@ class Branding(DomainModel):
 
 
 class LoginMethods(DomainModel):
-    password: bool = True
-    magic_link: bool = True
+    password: StrictBool = True
+    magic_link: StrictBool = True
 
 
 class NewBusiness(DomainModel):
@@ -69,7 +69,7 @@ class PortalSettings(DomainModel):
     """The business's portal: on or off, its address, tabs, branding and contact details."""
 
     business_id: str
-    enabled: bool = False
+    enabled: StrictBool = False
     slug: str
     tabs: PortalTabs = Field(default_factory=PortalTabs)
     branding: Branding = Field(default_factory=Branding)
@@ -81,7 +81,7 @@ class PortalSettings(DomainModel):
 class PortalChanges(DomainModel):
     """A change to the portal settings; fields left out keep their current value."""
 
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     slug: Slug | None = None
     tabs: PortalTabs | None = None
     branding: Branding | None = None
@@ -103,7 +103,7 @@ class PublicPortal(DomainModel):
 
 class SlugAvailability(DomainModel):
     slug: str
-    available: bool
+    available: StrictBool
     reason: str | None = None
     suggestions: list[str] = Field(default_factory=list)
 

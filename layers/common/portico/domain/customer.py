@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import StrictBool
+
 from portico.domain.common import Address, DomainModel, Email, Phone, ShortText
 
 
@@ -35,8 +37,8 @@ class CustomerRecord(DomainModel):
     email: Email | None
     phone: Phone | None = None
     service_address: Address | None = None
-    send_invoices: bool = True
-    service_texts: bool = False
+    send_invoices: StrictBool = True
+    service_texts: StrictBool = False
 
 
 class Customer(CustomerRecord):
@@ -45,5 +47,5 @@ class Customer(CustomerRecord):
     customer_id: str
     balance_due: int = 0
     portal_access: PortalAccess = PortalAccess.NOT_INVITED
-    has_payment_method: bool = False
+    has_payment_method: StrictBool = False
     updated_at: datetime

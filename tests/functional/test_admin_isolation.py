@@ -1,0 +1,143 @@
+"""A business's API key never reaches another business's data, on any admin route.
+
+The cases are keyed by the template's route keys, and the first test fails when the
+template gains an admin route without an isolation case here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from portico_local.template import routes
+from tests.support.api import call
+from tests.support.factories import (
+    a_business,
+    customer_body,
+    estimate_body,
+    invoice_body,
+    visit_body,
+)
+
+
+@pytest.fixture
+def two_businesses(services):
+    """Business A with a customer, invoice, visit and estimate; business B with nothing."""
+    a = a_business(services, "sparkling-pools", "Sparkling Pools")
+    b = a_business(services, "greenleaf-lawn", "Greenleaf Lawn")
+    for path, body in [
+        ("/v1/admin/customers/cust-1", customer_body()),
+        ("/v1/admin/invoices/inv-1", invoice_body()),
+        ("/v1/admin/visits/visit-1", visit_body()),
+        ("/v1/admin/estimates/est-1", estimate_body()),
+    ]:
+        assert call("PUT", path, body, api_key=a.api_key).status == 201
+    return a, b
+
+
+def snapshot(biz):
+    """Everything business A's CRM can read about its own data."""
+    key = biz.api_key
+    return {
+        "portal": call("GET", "/v1/admin/portal", api_key=key).json(),
+        "customer": call("GET", "/v1/admin/customers/cust-1", api_key=key).json(),
+        "invoice": call("GET", "/v1/admin/invoices/inv-1", api_key=key).json(),
+        "visit": call("GET", "/v1/admin/visits/visit-1", api_key=key).json(),
+        "estimate": call("GET", "/v1/admin/estimates/est-1", api_key=key).json(),
+        "keys": call("GET", "/v1/admin/api-keys", api_key=key).json(),
+    }
+
+
+def a_key_id(biz):
+    return call("GET", "/v1/admin/api-keys", api_key=biz.api_key).json()["items"][0]["key_id"]
+
+
+# route key -> (path with A's ids, body, what B must get)
+CASES = {
+    "GET /v1/admin/portal": ("/v1/admin/portal", None, "own"),
+    "PUT /v1/admin/portal": ("/v1/admin/portal", {"enabled": True}, "own"),
+    "GET /v1/admin/portal/slug-availability": (
+        "/v1/admin/portal/slug-availability?slug=sparkling-pools",
+        None,
+        "own",
+    ),
+    "GET /v1/admin/api-keys": ("/v1/admin/api-keys", None, "own"),
+    "POST /v1/admin/api-keys": ("/v1/admin/api-keys", None, "own"),
+    "DELETE /v1/admin/api-keys/{key_id}": ("/v1/admin/api-keys/{a_key_id}", None, 404),
+    "PUT /v1/admin/customers/{customer_id}": (
+        "/v1/admin/customers/cust-1",
+        customer_body(name="Mallory"),
+        "own",
+    ),
+    "GET /v1/admin/customers/{customer_id}": ("/v1/admin/customers/cust-1", None, 404),
+    "GET /v1/admin/customers": ("/v1/admin/customers", None, "empty"),
+    "PUT /v1/admin/invoices/{invoice_id}": (
+        "/v1/admin/invoices/inv-1",
+        invoice_body(),
+        422,
+    ),  # B has no cust-1
+    "GET /v1/admin/invoices/{invoice_id}": ("/v1/admin/invoices/inv-1", None, 404),
+    "GET /v1/admin/invoices": ("/v1/admin/invoices?customer_id=cust-1", None, "empty"),
+    "PUT /v1/admin/visits/{visit_id}": ("/v1/admin/visits/visit-1", visit_body(), 422),
+    "GET /v1/admin/visits/{visit_id}": ("/v1/admin/visits/visit-1", None, 404),
+    "GET /v1/admin/visits": ("/v1/admin/visits", None, "empty"),
+    "PUT /v1/admin/estimates/{estimate_id}": ("/v1/admin/estimates/est-1", estimate_body(), 422),
+    "GET /v1/admin/estimates/{estimate_id}": ("/v1/admin/estimates/est-1", None, 404),
+    "GET /v1/admin/estimates": ("/v1/admin/estimates", None, "empty"),
+}
+
+
+def test_every_admin_route_has_an_isolation_case():
+    admin_routes = {r.route_key for r in routes() if r.path.startswith("/v1/admin")}
+    assert admin_routes == set(CASES)
+
+
+@pytest.mark.parametrize("route_key", sorted(CASES))
+def test_given_two_businesses_when_b_uses_a_ids_then_a_is_untouched(two_businesses, route_key):
+    a, b = two_businesses
+    before = snapshot(a)
+    method = route_key.split(" ")[0]
+    path, body, expected = CASES[route_key]
+    path = path.replace("{a_key_id}", a_key_id(a))
+
+    response = call(method, path, body, api_key=b.api_key)
+
+    if isinstance(expected, int):
+        assert response.status == expected, response.body
+    else:
+        assert response.status in (200, 201), response.body
+        text = response.body.decode()
+        assert a.business_id not in text
+        if expected == "empty":
+            assert response.json()["items"] == []
+    after = snapshot(a)
+    if method == "POST":  # B's new key is B's: A's key list is unchanged
+        assert after["keys"] == before["keys"]
+    assert after == before
+
+
+def test_given_b_key_when_listing_customers_then_never_sees_a_customers(two_businesses):
+    a, b = two_businesses
+    call("PUT", "/v1/admin/customers/cust-9", customer_body(name="Bea"), api_key=b.api_key)
+
+    names_b = [
+        c["name"] for c in call("GET", "/v1/admin/customers", api_key=b.api_key).json()["items"]
+    ]
+    names_a = [
+        c["name"] for c in call("GET", "/v1/admin/customers", api_key=a.api_key).json()["items"]
+    ]
+
+    assert names_b == ["Bea"]
+    assert names_a == ["Ana Lopez"]
+
+
+def test_given_a_cursor_from_a_when_b_uses_it_then_400(two_businesses):
+    a, b = two_businesses
+    call(
+        "PUT", "/v1/admin/customers/cust-2", customer_body(email="x@example.com"), api_key=a.api_key
+    )
+    cursor = call("GET", "/v1/admin/customers?limit=1", api_key=a.api_key).json()["next_cursor"]
+
+    response = call("GET", f"/v1/admin/customers?cursor={cursor}", api_key=b.api_key)
+
+    assert response.status == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
