@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+    model_validator,
+)
 
 # The business's own ids (CRM ids): 1 to 64 letters, digits, '-' and '_'.
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -120,6 +128,21 @@ class Line(DomainModel):
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     quantity: Quantity = Decimal(1)
     unit_amount: SignedAmount
+
+    @model_validator(mode="before")
+    @classmethod
+    def _given_amount_must_match(cls, data: Any) -> Any:
+        # A line read from the API carries its amount; sending it back must work, and must
+        # agree with quantity x unit amount rather than silently win over it.
+        if not isinstance(data, dict) or "amount" not in data:
+            return data
+        given = {key: value for key, value in data.items() if key != "amount"}
+        expected = cls.model_validate(given).amount
+        if data["amount"] != expected:
+            raise ValueError(
+                f"amount {data['amount']!r} is not quantity x unit_amount ({expected})"
+            )
+        return given
 
     @computed_field  # type: ignore[prop-decorator]
     @property
