@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,22 +18,34 @@ from portico.http.principal import Principal, require_business
 MAX_BODY_BYTES = 256 * 1024
 
 
+def _body_problem(event: Mapping[str, Any]) -> Response[str] | None:
+    body = event.get("body") or ""
+    if len(body) > MAX_BODY_BYTES:
+        message = f"The request body is over {MAX_BODY_BYTES // 1024} KiB."
+        return error_response(413, PayloadTooLargeError.code, message)
+    if event.get("isBase64Encoded") and body:
+        try:
+            base64.b64decode(body, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return error_response(400, "invalid_body", "The request body is not UTF-8 text.")
+    return None
+
+
 class PorticoResolver(APIGatewayHttpResolver):
-    """Refuses oversized bodies before anything parses them (Powertools' validation
-    middleware runs ahead of any middleware added with `use()`)."""
+    """Refuses oversized and undecodable bodies before anything parses them: Powertools'
+    validation middleware runs ahead of any middleware added with `use()`, and its body
+    decoding raises on bytes that are not UTF-8."""
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        body = event.get("body") or ""
-        if len(body) > MAX_BODY_BYTES:
-            message = f"The request body is over {MAX_BODY_BYTES // 1024} KiB."
-            refused = error_response(413, PayloadTooLargeError.code, message)
-            return {
-                "statusCode": refused.status_code,
-                "headers": {"Content-Type": "application/json"},
-                "body": refused.body,
-                "isBase64Encoded": False,
-            }
-        return super().resolve(event, context)
+        refused = _body_problem(event)
+        if refused is None:
+            return super().resolve(event, context)
+        return {
+            "statusCode": refused.status_code,
+            "headers": {"Content-Type": "application/json"},
+            "body": refused.body,
+            "isBase64Encoded": False,
+        }
 
 
 def create_resolver() -> APIGatewayHttpResolver:
