@@ -1,0 +1,157 @@
+"""Local AWS for the runtime: moto in server mode on loopback, the handlers' environment,
+and the resources of `template.yaml` created in it.
+
+Order matters: start moto, then `apply_environment()`, and only then let anything create a
+boto3 or PynamoDB client, so every client reaches moto and none reaches a real account.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping, MutableMapping
+from datetime import datetime
+from typing import Any
+
+import boto3
+from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from portico_local.outbox import Outbox
+from portico_local.template import load_template, table_definition, ttl_attribute
+
+REGION = "us-east-1"
+LOCAL_TABLE_NAME = "portico-local"
+
+# Fake credentials: moto accepts anything, and real ones must never be used by accident.
+_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+}
+# Settings that would send a client somewhere other than our endpoint, or to real credentials.
+_UNSAFE_PREFIXES = ("AWS_ENDPOINT_URL_",)
+_UNSAFE = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+# What a developer may set in the shell to change the runtime's behaviour.
+_OVERRIDABLE = frozenset({"POWERTOOLS_LOG_LEVEL"})
+
+log = logging.getLogger("portico_local.aws")
+
+
+class LocalAws:
+    """moto's server on 127.0.0.1 (a free port), with an outbox of the email SES accepted.
+
+    moto.server.ThreadedMotoServer builds its WSGI app internally; this starts the same app
+    with werkzeug directly so the outbox can wrap it (moto keeps only one body part of a
+    simple SES email, and no send time).
+    """
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._app = DomainDispatcherApplication(create_backend_app)
+        self.outbox = Outbox(self._app, now=now, region=REGION)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> str:
+        """Start serving; returns the endpoint URL."""
+        self._server = make_server(
+            "127.0.0.1", 0, self.outbox, threaded=True, request_handler=MotoRequestHandler
+        )
+        # A short poll interval so that stop() (Ctrl-C) does not wait half a second.
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.1)
+        self._thread = threading.Thread(target=serve, name="moto", daemon=True)
+        self._thread.start()
+        return self.endpoint_url
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("moto is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _parameter_default(template: dict[str, Any], name: str) -> str | None:
+    parameter = template.get("Parameters", {}).get(name)
+    return None if parameter is None else str(parameter.get("Default", ""))
+
+
+def function_environment(base_url: str, template: dict[str, Any] | None = None) -> dict[str, str]:
+    """The environment the template's `Globals` give every function, resolved for local use.
+
+    `!Ref` to a parameter takes its default; `!Ref` to the table takes the local table's
+    name; the portal's address is this runtime's URL so links in emails work.
+    """
+    template = template or load_template()
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    resources = template["Resources"]
+    env: dict[str, str] = {}
+    for name, value in variables.items():
+        if isinstance(value, dict) and "Ref" in value:
+            ref = value["Ref"]
+            if ref in resources and resources[ref]["Type"] == "AWS::DynamoDB::Table":
+                env[name] = LOCAL_TABLE_NAME
+                continue
+            default = _parameter_default(template, ref)
+            if default is None:
+                raise ValueError(f"cannot resolve {name}: !Ref {ref} locally")
+            env[name] = default
+        elif isinstance(value, str | int | float | bool):
+            env[name] = str(value)
+        else:
+            raise ValueError(f"cannot resolve {name}={value!r} locally")
+    env["PORTAL_BASE_URL"] = base_url
+    return env
+
+
+def apply_environment(
+    endpoint_url: str, base_url: str, environ: MutableMapping[str, str] | None = None
+) -> dict[str, str]:
+    """Point every AWS client of this process at moto, with fake credentials, and set the
+    handlers' variables. Call before any client is created. Returns what was set."""
+    environ = os.environ if environ is None else environ
+    for name in list(environ):
+        if name in _UNSAFE or name.startswith(_UNSAFE_PREFIXES):
+            del environ[name]
+    values = {
+        **_CREDENTIALS,
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        **function_environment(base_url),
+    }
+    for name, value in values.items():
+        if name in _OVERRIDABLE and name in environ:
+            continue
+        environ[name] = value
+    return values
+
+
+def create_resources(environ: Mapping[str, str] | None = None) -> None:
+    """Create in moto what the template declares and the handlers use today: the table
+    (keys, indexes and TTL from the template) and the platform's SES identities."""
+    env = os.environ if environ is None else environ
+    dynamodb = boto3.client("dynamodb")
+    table_name = env["TABLE_NAME"]
+    dynamodb.create_table(TableName=table_name, **table_definition())
+    ttl = ttl_attribute()
+    if ttl:
+        dynamodb.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
+        )
+    # Verified so that SES accepts mail from the platform sender (and any address at the
+    # platform's domain) as it would in an account where they are verified identities.
+    ses = boto3.client("sesv2")
+    for identity in (env["PLATFORM_SENDER_EMAIL"], env["PLATFORM_DOMAIN"]):
+        ses.create_email_identity(EmailIdentity=identity)
+    log.debug("created table %s and SES identities", table_name)

@@ -1,0 +1,447 @@
+"""Demo data for the local runtime, loaded through the same services the admin API uses.
+
+Two businesses: "Sparkling Pools" (`sparkling-pools`), with a customer in every state of
+DESIGN 4.6, and "Greenleaf Lawn" (`greenleaf-lawn`). `shared@example.com` is a customer of
+both. Ids are fixed (`cust-1001`, `inv-2001`...) and dates are relative to the clock's
+"today" in the business's time zone, so a past-due invoice is past due whenever you start.
+
+What exists today is the CRM's side: customers, invoices, visits, estimates. A customer's
+demo state beyond that (a login, a saved card, AutoPay) is reached by the steps in
+`STATE_STEPS`, which the accounts and payments features fill in as they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from portico.bootstrap import Services
+from portico.domain.billing import CrmInvoiceStatus, InvoiceRecord
+from portico.domain.business import Branding, NewBusiness, PortalChanges
+from portico.domain.common import Address, ContactDetails, Line
+from portico.domain.customer import CustomerRecord
+from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
+from portico.services import portals, records
+
+
+class DemoState(StrEnum):
+    """Where a demo customer stands; `GET /_dev/demo` reports it as `state`."""
+
+    ACTIVE_AUTOPAY = "active_autopay"
+    ACTIVE_NO_PAYMENT_METHOD = "active_no_payment_method"
+    INVITED = "invited"
+    NOT_INVITED = "not_invited"
+    PAST_DUE = "past_due"
+    NO_EMAIL = "no_email"
+
+
+# --- what the loader produces --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedCustomer:
+    customer_id: str
+    email: str | None
+    state: DemoState
+    password: str | None = None  # set by a step once the customer has a login
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "customer_id": self.customer_id,
+            "email": self.email,
+            "password": self.password,
+            "state": self.state.value,
+        }
+
+
+@dataclass(frozen=True)
+class LoadedBusiness:
+    business_id: str
+    slug: str
+    name: str
+    admin_api_key: str
+    customers: list[LoadedCustomer] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "admin_api_key": self.admin_api_key,
+            "customers": [customer.as_json() for customer in self.customers],
+        }
+
+
+@dataclass(frozen=True)
+class Demo:
+    businesses: list[LoadedBusiness]
+
+    def as_json(self) -> dict[str, Any]:
+        """The `businesses` part of `GET /_dev/demo`."""
+        return {"businesses": [business.as_json() for business in self.businesses]}
+
+
+# --- per-state steps -------------------------------------------------------------------------
+
+# A step takes a customer whose CRM records are loaded one step closer to its demo state
+# (send the invite, create the login, save a test card, turn AutoPay on) and returns it,
+# with `password` set once it has a login. Steps call services, never the table.
+Step = Callable[[Services, LoadedBusiness, LoadedCustomer], LoadedCustomer]
+
+# Empty until the features exist: the accounts feature adds "invite" to INVITED and
+# "invite, accept with a password" to the ACTIVE_* and PAST_DUE states; the payments
+# feature adds "save pm_card_visa" and "turn AutoPay on" to ACTIVE_AUTOPAY.
+STATE_STEPS: dict[DemoState, tuple[Step, ...]] = {
+    DemoState.ACTIVE_AUTOPAY: (),
+    DemoState.ACTIVE_NO_PAYMENT_METHOD: (),
+    DemoState.INVITED: (),
+    DemoState.NOT_INVITED: (),
+    DemoState.PAST_DUE: (),
+    DemoState.NO_EMAIL: (),  # no email, so never a login
+}
+
+
+# --- what the loader reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    customer_id: str
+    state: DemoState
+    record: CustomerRecord
+
+
+@dataclass(frozen=True)
+class DemoBusiness:
+    """One business's demo records, already dated."""
+
+    business_id: str
+    new: NewBusiness
+    branding: Branding
+    customers: Sequence[DemoCustomer]
+    invoices: Sequence[tuple[str, InvoiceRecord]]
+    visits: Sequence[tuple[str, VisitRecord]]
+    estimates: Sequence[tuple[str, EstimateRecord]]
+
+
+def _lines(*items: tuple[str, int | str, int]) -> list[Line]:
+    return [
+        Line(description=text, quantity=Decimal(quantity), unit_amount=unit)
+        for text, quantity, unit in items
+    ]
+
+
+def _tax(lines: list[Line], basis_points: int) -> int:
+    subtotal = sum(line.amount for line in lines)
+    return (subtotal * basis_points + 5_000) // 10_000  # half up, in cents
+
+
+def _invoice(
+    customer_id: str,
+    number: str,
+    status: CrmInvoiceStatus,
+    issued: date,
+    due: date,
+    lines: list[Line],
+    tax_basis_points: int,
+    *,
+    autopay_eligible: bool = False,
+    memo: str | None = None,
+) -> InvoiceRecord:
+    tax = _tax(lines, tax_basis_points)
+    return InvoiceRecord(
+        customer_id=customer_id,
+        number=number,
+        status=status,
+        issue_date=issued,
+        due_date=due,
+        currency="USD",
+        lines=lines,
+        tax_amount=tax,
+        total=sum(line.amount for line in lines) + tax,
+        autopay_eligible=autopay_eligible,
+        memo=memo,
+    )
+
+
+def _estimate(
+    customer_id: str,
+    number: str,
+    status: EstimateStatus,
+    issued: date,
+    lines: list[Line],
+    tax_basis_points: int,
+    *,
+    expires: date | None = None,
+    deposit: int = 0,
+    notes: str | None = None,
+) -> EstimateRecord:
+    tax = _tax(lines, tax_basis_points)
+    return EstimateRecord(
+        customer_id=customer_id,
+        number=number,
+        status=status,
+        issue_date=issued,
+        expiry_date=expires,
+        currency="USD",
+        lines=lines,
+        tax_amount=tax,
+        total=sum(line.amount for line in lines) + tax,
+        deposit_amount=deposit,
+        notes=notes,
+    )
+
+
+def _visit(
+    customer_id: str, on: date, service: str, technician: str, notes: str | None = None
+) -> VisitRecord:
+    """A visit; one with notes has happened, one without is still to come."""
+    status = VisitStatus.COMPLETED if notes else VisitStatus.SCHEDULED
+    return VisitRecord(
+        customer_id=customer_id,
+        date=on,
+        service=service,
+        status=status,
+        technician=technician,
+        notes=notes,
+    )
+
+
+def _austin(line1: str, postal_code: str = "78704") -> Address:
+    return Address(line1=line1, city="Austin", region="TX", postal_code=postal_code)
+
+
+def _boulder(line1: str, postal_code: str = "80302") -> Address:
+    return Address(line1=line1, city="Boulder", region="CO", postal_code=postal_code)
+
+
+SPARKLING_TZ = "America/Chicago"
+GREENLEAF_TZ = "America/Denver"
+SHARED_EMAIL = "shared@example.com"
+
+
+def sparkling_pools(now: datetime) -> DemoBusiness:
+    """Sparkling Pools, Austin TX: a customer in every demo state, with their records."""
+    today = now.astimezone(ZoneInfo(SPARKLING_TZ)).date()
+    day = timedelta(days=1)
+    tax = 825  # Austin sales tax, 8.25 %
+    sent, draft, void = CrmInvoiceStatus.SENT, CrmInvoiceStatus.DRAFT, CrmInvoiceStatus.VOID
+    weekly = ("Weekly pool service", 4, 4_500)
+
+    def customer(
+        cid: str, state: DemoState, name: str, email: str | None, **extra: Any
+    ) -> DemoCustomer:
+        return DemoCustomer(cid, state, CustomerRecord(name=name, email=email, **extra))
+
+    customers = [
+        customer("cust-1001", DemoState.ACTIVE_AUTOPAY, "Maria Lopez", "maria.lopez@example.com",
+                 phone="(512) 555-0101", service_address=_austin("1409 Alta Vista Ave"),
+                 service_texts=True),
+        customer("cust-1002", DemoState.ACTIVE_NO_PAYMENT_METHOD, "James Carter",
+                 "james.carter@example.com", phone="(512) 555-0102",
+                 service_address=_austin("2207 Post Rd")),
+        customer("cust-1003", DemoState.INVITED, "Priya Shah", "priya.shah@example.com",
+                 service_address=_austin("4810 Bull Creek Rd", "78731")),
+        customer("cust-1004", DemoState.NOT_INVITED, "Tom Becker", "tom.becker@example.com",
+                 phone="(512) 555-0104", service_address=_austin("906 W Mary St")),
+        customer("cust-1005", DemoState.PAST_DUE, "Linda Nguyen", "linda.nguyen@example.com",
+                 phone="(512) 555-0105", service_address=_austin("3300 Menchaca Rd"),
+                 service_texts=True),
+        # No email: no portal account, and the business mails paper invoices.
+        customer("cust-1006", DemoState.NO_EMAIL, "Robert King", None, phone="(512) 555-0106",
+                 service_address=_austin("711 Bouldin Ave"), send_invoices=False),
+        customer("cust-1007", DemoState.ACTIVE_NO_PAYMENT_METHOD, "Sam Rivera", SHARED_EMAIL,
+                 phone="(512) 555-0107", service_address=_austin("1100 S 1st St")),
+    ]  # fmt: skip
+    invoices = [
+        # AutoPay-eligible routine service, due soon.
+        ("inv-2001", _invoice("cust-1001", "SP-2001", sent, today - 5 * day, today + 10 * day,
+                              _lines(weekly), tax, autopay_eligible=True)),
+        # Next month's service, still a draft: never shown in the portal.
+        ("inv-2002", _invoice("cust-1001", "SP-2002", draft, today, today + 30 * day,
+                              _lines(weekly), tax, autopay_eligible=True)),
+        # A repair: not AutoPay-eligible.
+        ("inv-2003", _invoice("cust-1002", "SP-2003", sent, today - 3 * day, today + 14 * day,
+                              _lines(("Replace cartridge filter", 1, 28_900),
+                                     ("Labor (hours)", "1.5", 9_500)), tax)),
+        # Sent by mistake and voided: never shown, never counted.
+        ("inv-2004", _invoice("cust-1002", "SP-2004", void, today - 10 * day, today + 5 * day,
+                              _lines(weekly), tax)),
+        ("inv-2005", _invoice("cust-1003", "SP-2005", sent, today - 2 * day, today + 12 * day,
+                              _lines(weekly), tax, autopay_eligible=True)),
+        ("inv-2006", _invoice("cust-1004", "SP-2006", draft, today, today + 15 * day,
+                              _lines(("Opening service", 1, 22_500)), tax)),
+        # Past due: issued 45 days ago, due 15 days ago, unpaid.
+        ("inv-2007", _invoice("cust-1005", "SP-2007", sent, today - 45 * day, today - 15 * day,
+                              _lines(("Green-to-clean recovery", 1, 45_000),
+                                     ("Shock treatment (lb)", 6, 1_200)), tax,
+                              memo="Pool was green on arrival; three visits to clear.")),
+        ("inv-2008", _invoice("cust-1005", "SP-2008", sent, today - 4 * day, today + 11 * day,
+                              _lines(weekly), tax, autopay_eligible=True)),
+        ("inv-2009", _invoice("cust-1006", "SP-2009", sent, today - 6 * day, today + 24 * day,
+                              _lines(weekly), tax, autopay_eligible=True)),
+        ("inv-2010", _invoice("cust-1007", "SP-2010", sent, today - 1 * day, today + 14 * day,
+                              _lines(("Bi-weekly pool service", 2, 5_500)), tax,
+                              autopay_eligible=True)),
+    ]  # fmt: skip
+    visits = [
+        ("visit-3001", _visit("cust-1001", today - 7 * day, "Weekly pool service", "Diego",
+                              "Chlorine 3 ppm, pH 7.4. Brushed walls, emptied skimmer baskets.")),
+        ("visit-3002", _visit("cust-1001", today, "Weekly pool service", "Diego")),
+        ("visit-3003", _visit("cust-1001", today + 7 * day, "Weekly pool service", "Diego")),
+        ("visit-3004", _visit("cust-1002", today - 3 * day, "Filter repair", "Ana",
+                              "Cartridge torn at the seam; replaced. Pressure back to 12 psi.")),
+        ("visit-3005", _visit("cust-1002", today + 4 * day, "Weekly pool service", "Ana")),
+        ("visit-3006", _visit("cust-1003", today - 2 * day, "Weekly pool service", "Diego",
+                              "Gate code changed; please update it in the portal.")),
+        ("visit-3007", _visit("cust-1005", today - 40 * day, "Green-to-clean recovery", "Ana",
+                              "Day 1 of 3: shocked, ran the pump 24 h.")),
+        ("visit-3008", _visit("cust-1005", today + 2 * day, "Weekly pool service", "Ana")),
+        ("visit-3009", _visit("cust-1007", today - 1 * day, "Bi-weekly pool service", "Diego",
+                              "Water level low; topped up. Check the autofill valve.")),
+        ("visit-3010", _visit("cust-1007", today + 13 * day, "Bi-weekly pool service", "Diego")),
+    ]  # fmt: skip
+    estimates = [
+        ("est-4001", _estimate("cust-1001", "SP-E4001", EstimateStatus.SENT, today - 2 * day,
+                               _lines(("Variable-speed pump", 1, 129_900),
+                                      ("Installation", 1, 35_000)), tax,
+                               expires=today + 28 * day, deposit=50_000,
+                               notes="Cuts pump energy use by up to 70%.")),
+        ("est-4002", _estimate("cust-1002", "SP-E4002", EstimateStatus.ACCEPTED, today - 20 * day,
+                               _lines(("Salt cell replacement", 1, 74_900)), tax,
+                               expires=today + 10 * day)),
+        ("est-4003", _estimate("cust-1005", "SP-E4003", EstimateStatus.DRAFT, today,
+                               _lines(("Resurface plaster (sq ft)", 450, 1_100)), tax)),
+        ("est-4004", _estimate("cust-1007", "SP-E4004", EstimateStatus.SENT, today - 1 * day,
+                               _lines(("Autofill valve replacement", 1, 18_500)), tax,
+                               expires=today + 14 * day)),
+    ]  # fmt: skip
+    contact = ContactDetails(
+        email="office@sparklingpools.example.com",
+        phone="(512) 555-0142",
+        website="https://sparklingpools.example.com",
+        address=_austin("2100 S Lamar Blvd"),
+    )
+    return DemoBusiness(
+        business_id="biz_demo_sparkling_pools",
+        new=NewBusiness(
+            name="Sparkling Pools",
+            slug="sparkling-pools",
+            contact=contact,
+            timezone=SPARKLING_TZ,
+            currency="USD",
+        ),
+        branding=Branding(primary_color="#005f8a"),
+        customers=customers,
+        invoices=invoices,
+        visits=visits,
+        estimates=estimates,
+    )
+
+
+def greenleaf_lawn(now: datetime) -> DemoBusiness:
+    """Greenleaf Lawn, Boulder CO: a few customers, one of them shared with Sparkling Pools."""
+    today = now.astimezone(ZoneInfo(GREENLEAF_TZ)).date()
+    day = timedelta(days=1)
+    tax = 0  # lawn service is not taxed in this demo
+    sent = CrmInvoiceStatus.SENT
+    mowing = ("Mowing and edging", 4, 3_800)
+    customers = [
+        DemoCustomer("cust-1101", DemoState.ACTIVE_AUTOPAY, CustomerRecord(
+            name="Sam Rivera", email=SHARED_EMAIL, phone="(303) 555-0111",
+            service_address=_boulder("2450 Pine St"))),
+        DemoCustomer("cust-1102", DemoState.ACTIVE_NO_PAYMENT_METHOD, CustomerRecord(
+            name="Ana Torres", email="ana.torres@example.com",
+            service_address=_boulder("955 Portland Pl", "80304"))),
+        DemoCustomer("cust-1103", DemoState.NOT_INVITED, CustomerRecord(
+            name="Greg Olson", email="greg.olson@example.com", phone="(303) 555-0113",
+            service_address=_boulder("3100 Iris Ave", "80301"), service_texts=True)),
+    ]  # fmt: skip
+    invoices = [
+        ("inv-2101", _invoice("cust-1101", "GL-2101", sent, today - 3 * day, today + 12 * day,
+                              _lines(mowing), tax, autopay_eligible=True)),
+        ("inv-2102", _invoice("cust-1102", "GL-2102", sent, today - 8 * day, today + 7 * day,
+                              _lines(mowing, ("Aeration", 1, 8_500)), tax)),
+        ("inv-2103", _invoice("cust-1103", "GL-2103", CrmInvoiceStatus.DRAFT, today,
+                              today + 15 * day, _lines(("Spring cleanup", 1, 24_000)), tax)),
+    ]  # fmt: skip
+    visits = [
+        ("visit-3101", _visit("cust-1101", today - 6 * day, "Mowing", "Kai",
+                              "Left clippings as mulch. Broken sprinkler head by the driveway.")),
+        ("visit-3102", _visit("cust-1101", today + 1 * day, "Mowing and edging", "Kai")),
+        ("visit-3103", _visit("cust-1102", today + 3 * day, "Aeration", "Rosa")),
+    ]  # fmt: skip
+    estimates = [
+        ("est-4101", _estimate("cust-1101", "GL-E4101", EstimateStatus.SENT, today - 1 * day,
+                               _lines(("Sprinkler head repair", 3, 4_500)), tax,
+                               expires=today + 30 * day)),
+    ]  # fmt: skip
+    contact = ContactDetails(
+        email="hello@greenleaflawn.example.com",
+        phone="(303) 555-0187",
+        website="https://greenleaflawn.example.com",
+        address=_boulder("1850 Folsom St"),
+    )
+    return DemoBusiness(
+        business_id="biz_demo_greenleaf_lawn",
+        new=NewBusiness(
+            name="Greenleaf Lawn",
+            slug="greenleaf-lawn",
+            contact=contact,
+            timezone=GREENLEAF_TZ,
+            currency="USD",
+        ),
+        branding=Branding(primary_color="#2e7d32"),
+        customers=customers,
+        invoices=invoices,
+        visits=visits,
+        estimates=estimates,
+    )
+
+
+BUSINESSES: tuple[Callable[[datetime], DemoBusiness], ...] = (sparkling_pools, greenleaf_lawn)
+
+
+def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
+    """Provision one business, turn its portal on and push its records, as a CRM would."""
+    provisioned = portals.provision_business(svc, spec.new, business_id=spec.business_id)
+    business_id = provisioned.business.business_id
+    portals.update_portal(
+        svc,
+        business_id,
+        PortalChanges(enabled=True, branding=spec.branding, contact=spec.new.contact),
+    )
+    for demo_customer in spec.customers:
+        records.upsert_customer(svc, business_id, demo_customer.customer_id, demo_customer.record)
+    for invoice_id, invoice in spec.invoices:
+        records.upsert_invoice(svc, business_id, invoice_id, invoice)
+    for visit_id, visit in spec.visits:
+        records.upsert_visit(svc, business_id, visit_id, visit)
+    for estimate_id, estimate in spec.estimates:
+        records.upsert_estimate(svc, business_id, estimate_id, estimate)
+
+    business = LoadedBusiness(
+        business_id=business_id,
+        slug=provisioned.business.slug,
+        name=provisioned.business.name,
+        admin_api_key=provisioned.admin_api_key,
+    )
+    customers = []
+    for demo_customer in spec.customers:
+        loaded = LoadedCustomer(
+            demo_customer.customer_id, demo_customer.record.email, demo_customer.state
+        )
+        for step in STATE_STEPS[demo_customer.state]:
+            loaded = step(svc, business, loaded)
+        customers.append(loaded)
+    return replace(business, customers=customers)
+
+
+def load(svc: Services) -> Demo:
+    """Load every demo business into an empty table, dated from the services' clock."""
+    now = svc.clock.now()
+    return Demo([load_business(svc, build(now)) for build in BUSINESSES])
