@@ -57,7 +57,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy layers/common/portico functions local tools
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
@@ -65,12 +65,13 @@ format: $(VENV)/.installed
 
 check: lint typecheck test
 
-bench: install
-	PATH="$(abspath $(SAM_VENV))/bin:$(dir $(PYTHON313)):$$PATH" $(PY) -m bench
+bench: $(VENV)/.installed
+	$(PY) -m bench $(BENCH_ARGS)
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.13 \
-	  --python-platform aarch64-manylinux_2_28 --no-header --output-file layers/common/requirements.txt
+	  --python-platform aarch64-manylinux_2_28 --custom-compile-command "make lock" \
+	  --output-file layers/common/requirements.txt
 
 openapi: $(VENV)/.installed
 	$(PY) -m portico_local.openapi --write docs/openapi.json

@@ -87,7 +87,9 @@ def test_slug_rules(slug, problem):
 
 
 def test_line_read_from_the_api_can_be_sent_back_but_a_wrong_amount_is_refused():
-    line = Line.model_validate({"description": "x", "quantity": 2, "unit_amount": 100, "amount": 200})
+    line = Line.model_validate(
+        {"description": "x", "quantity": 2, "unit_amount": 100, "amount": 200}
+    )
     assert line.amount == 200
     with pytest.raises(ValidationError, match="not quantity x unit_amount"):
         Line.model_validate({"description": "x", "quantity": 2, "unit_amount": 100, "amount": 300})

@@ -23,7 +23,7 @@ from portico.domain.common import ID_PATTERN
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
 from portico.domain.service import Estimate, EstimateRecord, Visit, VisitRecord
 from portico.http.resolver import business_only, create_resolver
-from portico.http.responses import ItemList, error_responses, saved
+from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
 from portico.services import api_keys, portals, records
 
@@ -35,8 +35,10 @@ RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=2048)]
 CustomerIdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
-READ_ERRORS = error_responses(400, 401, 403, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
+READ = route_responses(400, 401, 403, 404, 422)
+WRITE = route_responses(400, 401, 403, 404, 409, 413, 422)
+UPSERT = route_responses(400, 401, 403, 404, 409, 413, 422, success=(200, 201))
+CREATE = route_responses(400, 401, 403, 413, 422, success=(201,))
 
 
 def _business_id() -> str:
@@ -46,17 +48,17 @@ def _business_id() -> str:
 # --- portal settings -----------------------------------------------------------------------
 
 
-@app.get("/v1/admin/portal", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/portal", tags=["admin"], responses=READ)
 def get_portal() -> PortalSettings:
     return portals.get_portal(svc, _business_id())
 
 
-@app.put("/v1/admin/portal", tags=["admin"], responses=WRITE_ERRORS)
+@app.put("/v1/admin/portal", tags=["admin"], responses=WRITE)
 def put_portal(changes: PortalChanges) -> PortalSettings:
     return portals.update_portal(svc, _business_id(), changes)
 
 
-@app.get("/v1/admin/portal/slug-availability", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/portal/slug-availability", tags=["admin"], responses=READ)
 def slug_availability(slug: Annotated[str, Query(min_length=1, max_length=64)]) -> SlugAvailability:
     business = portals.get_business(svc, _business_id())
     address = business.contact.address
@@ -67,19 +69,19 @@ def slug_availability(slug: Annotated[str, Query(min_length=1, max_length=64)]) 
 # --- API keys ------------------------------------------------------------------------------
 
 
-@app.get("/v1/admin/api-keys", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/api-keys", tags=["admin"], responses=READ)
 def list_api_keys() -> ItemList[ApiKey]:
     return ItemList[ApiKey](items=api_keys.list_keys(svc, _business_id()))
 
 
-@app.post("/v1/admin/api-keys", tags=["admin"], responses=WRITE_ERRORS)
+@app.post("/v1/admin/api-keys", tags=["admin"], responses=CREATE)
 def create_api_key(
     label: Annotated[str, Query(min_length=1, max_length=80)] = "API key",
 ) -> Response[IssuedApiKey]:
     return saved(api_keys.issue_key(svc, _business_id(), label), created=True)
 
 
-@app.delete("/v1/admin/api-keys/<key_id>", tags=["admin"], responses=WRITE_ERRORS)
+@app.delete("/v1/admin/api-keys/<key_id>", tags=["admin"], responses=WRITE)
 def revoke_api_key(key_id: RecordId) -> ApiKey:
     return api_keys.revoke_key(svc, _business_id(), key_id)
 
@@ -87,18 +89,18 @@ def revoke_api_key(key_id: RecordId) -> ApiKey:
 # --- customers -----------------------------------------------------------------------------
 
 
-@app.put("/v1/admin/customers/<customer_id>", tags=["admin"], responses=WRITE_ERRORS)
+@app.put("/v1/admin/customers/<customer_id>", tags=["admin"], responses=UPSERT)
 def put_customer(customer_id: RecordId, record: CustomerRecord) -> Response[Customer]:
     result = records.upsert_customer(svc, _business_id(), customer_id, record)
     return saved(result.record, result.created)
 
 
-@app.get("/v1/admin/customers/<customer_id>", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/customers/<customer_id>", tags=["admin"], responses=READ)
 def get_customer(customer_id: RecordId) -> Customer:
     return records.get_customer(svc, _business_id(), customer_id)
 
 
-@app.get("/v1/admin/customers", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/customers", tags=["admin"], responses=READ)
 def list_customers(
     filter: CustomerFilter = CustomerFilter.ALL,
     limit: Limit = 50,
@@ -111,18 +113,18 @@ def list_customers(
 # --- invoices ------------------------------------------------------------------------------
 
 
-@app.put("/v1/admin/invoices/<invoice_id>", tags=["admin"], responses=WRITE_ERRORS)
+@app.put("/v1/admin/invoices/<invoice_id>", tags=["admin"], responses=UPSERT)
 def put_invoice(invoice_id: RecordId, record: InvoiceRecord) -> Response[InvoiceView]:
     result = records.upsert_invoice(svc, _business_id(), invoice_id, record)
     return saved(InvoiceView.of(result.record), result.created)
 
 
-@app.get("/v1/admin/invoices/<invoice_id>", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/invoices/<invoice_id>", tags=["admin"], responses=READ)
 def get_invoice(invoice_id: RecordId) -> InvoiceView:
     return InvoiceView.of(records.get_record(svc.invoices, _business_id(), invoice_id))
 
 
-@app.get("/v1/admin/invoices", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/invoices", tags=["admin"], responses=READ)
 def list_invoices(
     customer_id: CustomerIdFilter = None, limit: Limit = 50, cursor: Cursor = None
 ) -> ItemList[InvoiceView]:
@@ -135,18 +137,18 @@ def list_invoices(
 # --- visits --------------------------------------------------------------------------------
 
 
-@app.put("/v1/admin/visits/<visit_id>", tags=["admin"], responses=WRITE_ERRORS)
+@app.put("/v1/admin/visits/<visit_id>", tags=["admin"], responses=UPSERT)
 def put_visit(visit_id: RecordId, record: VisitRecord) -> Response[Visit]:
     result = records.upsert_visit(svc, _business_id(), visit_id, record)
     return saved(result.record, result.created)
 
 
-@app.get("/v1/admin/visits/<visit_id>", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/visits/<visit_id>", tags=["admin"], responses=READ)
 def get_visit(visit_id: RecordId) -> Visit:
     return records.get_record(svc.visits, _business_id(), visit_id)
 
 
-@app.get("/v1/admin/visits", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/visits", tags=["admin"], responses=READ)
 def list_visits(
     customer_id: CustomerIdFilter = None, limit: Limit = 50, cursor: Cursor = None
 ) -> ItemList[Visit]:
@@ -156,18 +158,18 @@ def list_visits(
 # --- estimates -----------------------------------------------------------------------------
 
 
-@app.put("/v1/admin/estimates/<estimate_id>", tags=["admin"], responses=WRITE_ERRORS)
+@app.put("/v1/admin/estimates/<estimate_id>", tags=["admin"], responses=UPSERT)
 def put_estimate(estimate_id: RecordId, record: EstimateRecord) -> Response[Estimate]:
     result = records.upsert_estimate(svc, _business_id(), estimate_id, record)
     return saved(result.record, result.created)
 
 
-@app.get("/v1/admin/estimates/<estimate_id>", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/estimates/<estimate_id>", tags=["admin"], responses=READ)
 def get_estimate(estimate_id: RecordId) -> Estimate:
     return records.get_record(svc.estimates, _business_id(), estimate_id)
 
 
-@app.get("/v1/admin/estimates", tags=["admin"], responses=READ_ERRORS)
+@app.get("/v1/admin/estimates", tags=["admin"], responses=READ)
 def list_estimates(
     customer_id: CustomerIdFilter = None, limit: Limit = 50, cursor: Cursor = None
 ) -> ItemList[Estimate]:

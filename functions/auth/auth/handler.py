@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from portico.bootstrap import services
 from portico.domain.business import PublicPortal
 from portico.http.resolver import create_resolver
-from portico.http.responses import error_responses
+from portico.http.responses import route_responses
 from portico.observability import logger
 from portico.services import portals
 
@@ -21,7 +21,7 @@ svc = services()
 SlugParam = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@app.get("/v1/portals/<slug>", tags=["portal"], responses=error_responses(404, 422))
+@app.get("/v1/portals/<slug>", tags=["portal"], responses=route_responses(404, 422))
 def get_portal(slug: SlugParam) -> PublicPortal:
     """The business name, logo, colour, contact details, tabs and login methods of a portal."""
     return portals.public_portal(svc, slug)

@@ -35,6 +35,9 @@ class ItemList[T: BaseModel](BaseModel):
 
 
 _DESCRIPTIONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
     400: "Bad input (malformed body, cursor or parameter)",
     401: "Not signed in, or no valid API key",
     403: "Not allowed",
@@ -46,15 +49,17 @@ _DESCRIPTIONS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI entries for the error statuses a route may answer."""
-    return {
-        status: OpenAPIResponse(
+def route_responses(*errors: int, success: tuple[int, ...] = (200,)) -> dict[int, OpenAPIResponse]:
+    """OpenAPI entries for a route: its success statuses (Powertools fills in their schema
+    from the return type, but only when they are listed) and the error statuses it may
+    answer, with the error body."""
+    documented = {status: OpenAPIResponse(description=_DESCRIPTIONS[status]) for status in success}
+    for status in errors:
+        documented[status] = OpenAPIResponse(
             description=_DESCRIPTIONS[status],
             content={"application/json": {"model": ErrorBody}},
         )
-        for status in statuses
-    }
+    return documented
 
 
 def saved[T: BaseModel](model: T, created: bool) -> Response[T]:
