@@ -1,0 +1,1 @@
+"""Provisions businesses at deploy time: the Custom::PorticoBusiness resource provider."""

@@ -1,0 +1,185 @@
+"""`portico-admin`: the operator's command for a deployed stack.
+
+    portico-admin provision --name "Greenleaf Lawn" --slug greenleaf-lawn --stack portico-prod
+    portico-admin list-businesses --table portico-dev-PorticoTable-ABC123
+
+It works on the stack's table directly, through the same services as the admin API, with the
+operator's own AWS credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
+from pynamodb.exceptions import PynamoDBException
+
+from portico.bootstrap import Services
+from portico.config import Settings
+from portico.domain.business import NewBusiness
+from portico.errors import PorticoError
+from portico.services import portals
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class OperatorError(Exception):
+    """A problem to report in one line, without a traceback."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The deployment to act on: its table, its region and, if known, its portal's address."""
+
+    table_name: str
+    region: str
+    portal_base_url: str | None
+
+
+def _parser() -> argparse.ArgumentParser:
+    where = argparse.ArgumentParser(add_help=False)
+    group = where.add_argument_group("deployment (one of --table or --stack)")
+    target = group.add_mutually_exclusive_group(required=True)
+    target.add_argument("--table", help="the stack's DynamoDB table name")
+    target.add_argument("--stack", help="the stack name; its TableName output gives the table")
+    group.add_argument("--region", help="AWS region (default: from your AWS configuration)")
+    group.add_argument(
+        "--portal-base-url",
+        help="where the portal is served (default: the stack's PortalBaseUrl output)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="portico-admin", description="Operate a deployed Portico stack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    provision = commands.add_parser(
+        "provision",
+        parents=[where],
+        help="provision a business and print its admin API key (shown once)",
+    )
+    provision.add_argument("--name", required=True, help="the business's name")
+    provision.add_argument("--slug", required=True, help="its portal address, e.g. greenleaf-lawn")
+    provision.add_argument("--email", help="its contact email")
+    provision.add_argument("--phone", help="its contact phone")
+    provision.add_argument("--timezone", default="America/Chicago", help="default: %(default)s")
+    provision.add_argument("--currency", default="USD", help="default: %(default)s")
+    commands.add_parser("list-businesses", parents=[where], help="list the stack's businesses")
+    return parser
+
+
+def _region(requested: str | None) -> str:
+    region = requested or boto3.session.Session().region_name
+    if not region:
+        raise OperatorError("no AWS region: pass --region or configure one (AWS_REGION)")
+    return str(region)
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    """The table named by --table, or by the TableName output of the --stack stack."""
+    region = _region(args.region)
+    if args.table:
+        return Target(args.table, region, args.portal_base_url)
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    try:
+        stacks = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
+    except ClientError as error:
+        raise OperatorError(f"stack {args.stack!r} not found in {region}") from error
+    outputs = {out["OutputKey"]: out["OutputValue"] for out in stacks[0].get("Outputs", [])}
+    if "TableName" not in outputs:
+        raise OperatorError(f"stack {args.stack!r} has no TableName output: is it Portico's?")
+    base_url = args.portal_base_url or outputs.get("PortalBaseUrl")
+    return Target(outputs["TableName"], region, base_url)
+
+
+def _services(target: Target) -> Services:
+    return Services.build(Settings(table_name=target.table_name, aws_region=target.region))
+
+
+def _portal_address(target: Target, slug: str) -> str:
+    base = (target.portal_base_url or "").rstrip("/")
+    return f"{base}/p/{slug}" if base else f"/p/{slug} (on the stack's PortalBaseUrl)"
+
+
+def provision(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Provision a business; print its id, portal address and admin API key (this once)."""
+    contact = {"email": args.email, "phone": args.phone}
+    try:
+        new = NewBusiness.model_validate(
+            {
+                "name": args.name,
+                "slug": args.slug,
+                "contact": {key: value for key, value in contact.items() if value},
+                "timezone": args.timezone,
+                "currency": args.currency,
+            }
+        )
+    except ValidationError as error:
+        for problem in error.errors(include_url=False, include_input=False):
+            field = ".".join(map(str, problem["loc"]))
+            print(f"error: --{field.removeprefix('contact.')}: {problem['msg']}", file=err)
+        return EXIT_USAGE
+    target = resolve_target(args)
+    try:
+        created = portals.provision_business(_services(target), new)
+    except PorticoError as error:
+        print(f"error: {error.message}", file=err)
+        suggestions = error.details.get("suggestions") if isinstance(error.details, dict) else []
+        if suggestions:
+            print("free addresses: " + ", ".join(suggestions), file=err)
+        return EXIT_REFUSED
+    business = created.business
+    print(f"Provisioned {business.name}", file=out)
+    print(f"  business id     {business.business_id}", file=out)
+    print(
+        f"  portal address  {_portal_address(target, business.slug)} (off until turned on)",
+        file=out,
+    )
+    print(f"  admin API key   {created.admin_api_key}", file=out)
+    print(
+        "warning: the admin API key is shown this once and cannot be recovered; store it in a "
+        "password manager or Secrets Manager now.",
+        file=err,
+    )
+    return 0
+
+
+def list_businesses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the stack's businesses, oldest first."""
+    target = resolve_target(args)
+    found = sorted(_services(target).businesses.list_all(), key=lambda b: b.created_at)
+    if not found:
+        print(f"No businesses in {target.table_name}.", file=err)
+        return 0
+    print(f"{'BUSINESS ID':<22} {'SLUG':<41} {'CREATED':<20} NAME", file=out)
+    for business in found:
+        created = business.created_at.strftime("%Y-%m-%d %H:%M")
+        print(
+            f"{business.business_id:<22} {business.slug:<41} {created:<20} {business.name}",
+            file=out,
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `portico-admin` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    command = provision if args.command == "provision" else list_businesses
+    try:
+        return command(args, sys.stdout, sys.stderr)
+    except OperatorError as error:
+        print(f"error: {error}", file=sys.stderr)
+    except (ClientError, BotoCoreError, PynamoDBException) as error:
+        # Missing table, no credentials, access denied...: the AWS message says which.
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
