@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from portico.clock import Clock, SystemClock
 from portico.config import Settings
 from portico.data import table
+from portico.data.identity import IdentityRepository
 from portico.data.repositories import (
     ApiKeyRepository,
     BusinessRepository,
@@ -20,6 +21,9 @@ from portico.data.repositories import (
     PortalRepository,
     VisitRepository,
 )
+from portico.email.sender import EmailSender, SesEmailSender
+from portico.identity.access_tokens import SecretsManagerSigningKeys, SigningKeys
+from portico.jobs import EmailJobQueue, SqsEmailJobQueue
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,14 @@ class Services:
     invoices: InvoiceRepository
     visits: VisitRepository
     estimates: EstimateRepository
+    identity: IdentityRepository
+    signing_keys: SigningKeys
+    email_jobs: EmailJobQueue
+    email: EmailSender
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
+        """The real adapters. Nothing here touches the network: clients are made on first use."""
         table.configure(settings.table_name, settings.aws_region)
         return cls(
             settings=settings,
@@ -47,6 +56,10 @@ class Services:
             invoices=InvoiceRepository(),
             visits=VisitRepository(),
             estimates=EstimateRepository(),
+            identity=IdentityRepository(),
+            signing_keys=SecretsManagerSigningKeys(settings.session_secret_name),
+            email_jobs=SqsEmailJobQueue(settings.email_queue_url),
+            email=SesEmailSender(),
         )
 
 

@@ -20,6 +20,8 @@ class Settings(BaseModel):
     platform_sender_email: str = "portal@example.com"
     platform_domain: str = "example.com"
     stripe_secret_name: str = "portico/dev/stripe"
+    session_secret_name: str = "portico/dev/session-signing-keys"
+    email_queue_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

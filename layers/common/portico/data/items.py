@@ -107,6 +107,13 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     balance_due = NumberAttribute(default=0)
     portal_access = UnicodeAttribute(default="not_invited")
     has_payment_method = BooleanAttribute(default=False)
+    autopay_enabled = BooleanAttribute(default=False)
+    invited_at = UTCDateTimeAttribute(null=True)
+    last_login_at = UTCDateTimeAttribute(null=True)
+    # Hashes of the one live link per purpose: issuing a new link replaces the old one.
+    create_login_token = UnicodeAttribute(null=True)
+    magic_link_token = UnicodeAttribute(null=True)
+    reset_password_token = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
     @staticmethod
@@ -209,3 +216,100 @@ class EstimateItem(PorticoItem, discriminator="estimate"):
     @staticmethod
     def list_keys(business_id: str, estimate_id: str) -> tuple[str, str]:
         return f"{business_pk(business_id)}#ESTIMATES", f"ESTIMATE#{estimate_id}"
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+def staff_pk(business_id: str, staff_id: str) -> str:
+    return f"BIZ#{business_id}#STAFF#{staff_id}"
+
+
+class AccountItem(PorticoItem, discriminator="account"):
+    """A customer's login: kept apart from the profile so no read of the profile carries it."""
+
+    password_hash = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    password_changed_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), "ACCOUNT"
+
+
+class StaffItem(PorticoItem, discriminator="staff"):
+    """A member of the business's staff who signs in to the admin pages."""
+
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    password_hash = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # invited | active
+    created_at = UTCDateTimeAttribute()
+    last_login_at = UTCDateTimeAttribute(null=True)
+    staff_invite_token = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def keys(business_id: str, staff_id: str) -> tuple[str, str]:
+        return staff_pk(business_id, staff_id), "PROFILE"
+
+    @staticmethod
+    def email_keys(business_id: str, email: str, staff_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#STAFFEMAIL#{email.lower()}", f"STAFF#{staff_id}"
+
+    @staticmethod
+    def list_keys(business_id: str, staff_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#STAFF", f"STAFF#{staff_id}"
+
+
+class LinkTokenItem(PorticoItem, discriminator="link_token"):
+    """A link sent by email, found by the hash of its token. Kept a week past expiry (TTL)
+    so an expired link can still ask for a fresh one."""
+
+    purpose = UnicodeAttribute()
+    business_id = UnicodeAttribute()
+    subject_id = UnicodeAttribute()  # customer id, or staff id for staff invites
+    email = UnicodeAttribute()
+    expires_at_time = UTCDateTimeAttribute()
+    used_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(token_hash: str) -> tuple[str, str]:
+        return f"LINK#{token_hash}", "LINK"
+
+
+class SessionItem(PorticoItem, discriminator="session"):
+    """A signed-in session (a family of rotating refresh tokens)."""
+
+    role = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(subject_pk: str, session_id: str) -> tuple[str, str]:
+        return subject_pk, f"SESSION#{session_id}"
+
+
+class RefreshTokenItem(PorticoItem, discriminator="refresh_token"):
+    """One refresh token of a session; single use, found by its hash."""
+
+    session_pk = UnicodeAttribute()
+    session_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    business_id = UnicodeAttribute()
+    subject_id = UnicodeAttribute()
+    expires_at_time = UTCDateTimeAttribute()
+    used_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(token_hash: str) -> tuple[str, str]:
+        return f"REFRESH#{token_hash}", "REFRESH"
+
+
+class ThrottleItem(PorticoItem, discriminator="throttle"):
+    """Failed sign-ins in one fixed window, for one account or one client address."""
+
+    failures = NumberAttribute(default=0)
+
+    @staticmethod
+    def keys(scope: str, key_hash: str, window_start: int) -> tuple[str, str]:
+        return f"THROTTLE#{scope}#{key_hash}", f"W#{window_start}"

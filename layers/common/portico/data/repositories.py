@@ -236,7 +236,7 @@ class CustomerRepository:
             item = CustomerItem.get(*CustomerItem.keys(business_id, customer_id))
         except DoesNotExist:
             return None
-        return _customer(item)
+        return to_customer(item)
 
     def save_record(
         self, business_id: str, customer_id: str, record: CustomerRecord, now: datetime
@@ -266,7 +266,7 @@ class CustomerRepository:
             actions += [CustomerItem.gsi2pk.remove(), CustomerItem.gsi2sk.remove()]
         item = CustomerItem(*CustomerItem.keys(business_id, customer_id))
         item.update(actions=actions)
-        return _customer(item)
+        return to_customer(item)
 
     def list(
         self, business_id: str, which: CustomerFilter, limit: int, cursor: str | None
@@ -278,12 +278,12 @@ class CustomerRepository:
             "CUST#",
             limit,
             cursor,
-            _customer,
+            to_customer,
             filter_condition=_CUSTOMER_FILTERS[which](),
         )
 
 
-def _customer(item: CustomerItem) -> Customer:
+def to_customer(item: CustomerItem) -> Customer:
     customer_id = item.pk.rsplit("#CUST#", 1)[1]
     return Customer(customer_id=customer_id, **values_of(item, Customer.model_fields))
 

@@ -48,4 +48,7 @@ class Customer(CustomerRecord):
     balance_due: int = 0
     portal_access: PortalAccess = PortalAccess.NOT_INVITED
     has_payment_method: StrictBool = False
+    autopay_enabled: StrictBool = False
+    invited_at: datetime | None = None
+    last_login_at: datetime | None = None
     updated_at: datetime

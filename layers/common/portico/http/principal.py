@@ -5,36 +5,10 @@ Customer-facing code takes the business and customer ids from here, never from t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from portico.errors import ForbiddenError, UnauthorizedError
-
-
-class Role(StrEnum):
-    ANONYMOUS = "anonymous"
-    CUSTOMER = "customer"
-    STAFF = "staff"
-    API_KEY = "api_key"
-
-
-BUSINESS_ROLES = frozenset({Role.STAFF, Role.API_KEY})
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: Role
-    business_id: str
-    subject: str
-    customer_id: str | None = None
-
-    def context(self) -> dict[str, str]:
-        """The authorizer context API Gateway hands to the function."""
-        values = {"role": self.role.value, "business_id": self.business_id, "subject": self.subject}
-        if self.customer_id:
-            values["customer_id"] = self.customer_id
-        return values
+from portico.identity.principal import BUSINESS_ROLES, Principal, Role
 
 
 def principal_of(event: dict[str, Any]) -> Principal | None:

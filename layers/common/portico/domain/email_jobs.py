@@ -1,0 +1,72 @@
+"""Work for the mailer: what the auth and invites routes ask to be emailed.
+
+Routes only enqueue jobs; the mailer function (SQS) looks customers up, issues links and
+sends. So signup, magic-link and forgot-password do exactly the same work whether or not
+the email is known (enumeration-safe by construction), and 5,000 invites are 5,000 queued
+jobs rather than one long request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from portico.domain.common import DomainModel, Email
+
+
+class LoginLinkRequested(DomainModel):
+    """Someone asked for a link at a portal: create-login (signup), magic link or reset."""
+
+    kind: Literal["login_link"] = "login_link"
+    business_id: str
+    purpose: Literal["create_login", "magic_link", "reset_password"]
+    email: Email
+    language: Literal["en", "es"] = "en"
+
+
+class FreshLinkRequested(DomainModel):
+    """An expired or used link asked for a fresh one of the same kind."""
+
+    kind: Literal["fresh_link"] = "fresh_link"
+    token_hash: str
+
+
+class InviteRequested(DomainModel):
+    """The business invited a customer (bulk invite, resend)."""
+
+    kind: Literal["invite"] = "invite"
+    business_id: str
+    customer_id: str
+
+
+class PasswordResetRequested(DomainModel):
+    """The business sent a customer a password-reset link."""
+
+    kind: Literal["password_reset"] = "password_reset"
+    business_id: str
+    customer_id: str
+
+
+class InvitePreviewRequested(DomainModel):
+    kind: Literal["invite_preview"] = "invite_preview"
+    business_id: str
+    to_email: Email
+    template: Literal["with_payment_method", "without_payment_method"]
+
+
+class StaffInviteRequested(DomainModel):
+    kind: Literal["staff_invite"] = "staff_invite"
+    business_id: str
+    staff_id: str
+
+
+EmailJob = Annotated[
+    LoginLinkRequested
+    | FreshLinkRequested
+    | InviteRequested
+    | PasswordResetRequested
+    | InvitePreviewRequested
+    | StaffInviteRequested,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,1 @@
+"""Identity primitives: password hashing and policy, one-time tokens, signed access tokens."""

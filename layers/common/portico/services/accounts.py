@@ -1,0 +1,334 @@
+"""Customer and staff identity: sign-in by password or emailed link, sessions, throttling.
+
+Enumeration safety: sign-in does the same DynamoDB requests and the same Argon2 work for
+known and unknown emails; the link requests (signup, magic link, forgot password) only
+queue a job, identical either way, and the mailer decides whether anything is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from portico.bootstrap import Services
+from portico.data.identity import LinkNotUsable
+from portico.domain.accounts import LinkToken, NewSession, SessionTokens, StaffMember, StaffStatus
+from portico.domain.business import PortalSettings
+from portico.domain.customer import Customer, PortalAccess
+from portico.domain.email_jobs import FreshLinkRequested, LoginLinkRequested, StaffInviteRequested
+from portico.errors import NotFoundError, ThrottledError, UnauthorizedError
+from portico.identity.access_tokens import ACCESS_TOKEN_SECONDS, issue_access_token
+from portico.identity.passwords import check_policy, hash_password, verify_password
+from portico.identity.principal import Principal, Role
+from portico.identity.tokens import LinkPurpose, new_token, token_hash
+
+REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
+THROTTLE_WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 50
+_LINK_PATHS = {
+    LinkPurpose.CREATE_LOGIN: "create-login",
+    LinkPurpose.MAGIC_LINK: "magic",
+    LinkPurpose.RESET_PASSWORD: "reset",
+}
+_NOBODY = "~nobody"  # a customer id no CRM can use (ids are [A-Za-z0-9_-]): the timing twin
+
+
+class InvalidCredentials(UnauthorizedError):
+    code = "invalid_credentials"
+
+
+class LinkExpired(UnauthorizedError):
+    code = "link_expired"
+
+
+# --- portals -------------------------------------------------------------------------------
+
+
+def enabled_portal(svc: Services, slug: str) -> PortalSettings:
+    """The enabled portal at `slug`; unknown and disabled are the same 404."""
+    found = svc.portals.find_by_slug(slug)
+    if found is None or not found[0].enabled:
+        raise NotFoundError("No portal at this address.", code="portal_not_found")
+    return found[0]
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def request_link(
+    svc: Services, slug: str, purpose: LinkPurpose, email: str, language: str = "en"
+) -> None:
+    """Queue a signup, magic-link or reset email for whoever owns `email` at this portal.
+
+    The same single SendMessage happens whether or not the email is known.
+    """
+    portal = enabled_portal(svc, slug)
+    svc.email_jobs.enqueue(
+        [
+            LoginLinkRequested(
+                business_id=portal.business_id,
+                purpose=purpose.value,
+                email=email,
+                language=language,
+            )
+        ]
+    )
+
+
+def request_fresh_link(svc: Services, token: str) -> None:
+    """An expired or spent link asks for a fresh one; the mailer decides (always 202)."""
+    svc.email_jobs.enqueue([FreshLinkRequested(token_hash=token_hash(token))])
+
+
+def issue_link(
+    svc: Services, purpose: LinkPurpose, business_id: str, subject_id: str, email: str
+) -> str:
+    """Create a link for the subject, replacing any earlier one of the same purpose; returns
+    the plain token (to put in the email; only its hash is stored)."""
+    plain, digest = new_token()
+    now = svc.clock.now()
+    svc.identity.save_link(
+        LinkToken(
+            token_hash=digest,
+            purpose=purpose,
+            business_id=business_id,
+            subject_id=subject_id,
+            email=email,
+            expires_at=now + timedelta(seconds=purpose.lifetime),
+        ),
+        now,
+    )
+    return plain
+
+
+def link_url(svc: Services, slug: str, purpose: LinkPurpose, token: str) -> str:
+    """Where a link in an email points: the portal's web page, which calls the API."""
+    base = svc.settings.portal_base_url.rstrip("/")
+    if purpose is LinkPurpose.STAFF_INVITE:
+        return f"{base}/admin/accept?portal={slug}&token={token}"
+    return f"{base}/p/{slug}/{_LINK_PATHS[purpose]}?token={token}"
+
+
+def _usable_link(svc: Services, token: str, purposes: set[LinkPurpose]) -> LinkToken:
+    link = svc.identity.link(token_hash(token)) if 20 <= len(token) <= 100 else None
+    if link is None or link.purpose not in purposes or link.used_at is not None:
+        raise LinkNotUsable("This link is not valid or has already been used.")
+    if svc.clock.now() >= link.expires_at:
+        raise LinkExpired("This link has expired; ask for a fresh one.")
+    return link
+
+
+def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
+    """Invite or signup link: set the password and sign in (customer or staff)."""
+    link = _usable_link(svc, token, {LinkPurpose.CREATE_LOGIN, LinkPurpose.STAFF_INVITE})
+    check_policy(password, context=(link.email, link.email.split("@")[0]))
+    password_hash = hash_password(password)
+    if link.purpose is LinkPurpose.STAFF_INVITE:
+        session, refresh = _new_session(svc, Role.STAFF, link.business_id, link.subject_id)
+        svc.identity.redeem_staff_invite(link, password_hash, session, svc.clock.now())
+    else:
+        session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
+        svc.identity.redeem_customer_link(link, session, svc.clock.now(), password_hash)
+    return _tokens(svc, session, refresh)
+
+
+def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
+    """Reset link: replace the password and sign in."""
+    link = _usable_link(svc, token, {LinkPurpose.RESET_PASSWORD})
+    check_policy(password, context=(link.email, link.email.split("@")[0]))
+    session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
+    svc.identity.redeem_customer_link(link, session, svc.clock.now(), hash_password(password))
+    return _tokens(svc, session, refresh)
+
+
+def magic_sign_in(svc: Services, token: str) -> SessionTokens:
+    """Magic link: sign in without a password."""
+    link = _usable_link(svc, token, {LinkPurpose.MAGIC_LINK})
+    session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
+    svc.identity.redeem_customer_link(link, session, svc.clock.now())
+    return _tokens(svc, session, refresh)
+
+
+# --- password sign-in ----------------------------------------------------------------------
+
+
+def _throttle_keys(
+    scope: str, business_id: str, email: str, client_ip: str, window: int
+) -> list[tuple[str, str, int]]:
+    account = hashlib.sha256(f"{business_id}:{email.lower()}".encode()).hexdigest()
+    address = hashlib.sha256(client_ip.encode()).hexdigest()
+    return [(f"{scope}-account", account, window), (f"{scope}-address", address, window)]
+
+
+def _check_throttle(svc: Services, keys: list[tuple[str, str, int]], now: datetime) -> None:
+    counts = svc.identity.failures(keys)
+    account, address = (counts[key] for key in keys)
+    if account >= MAX_FAILURES_PER_ACCOUNT or address >= MAX_FAILURES_PER_ADDRESS:
+        window_end = keys[0][2] + THROTTLE_WINDOW_SECONDS
+        raise ThrottledError(
+            "Too many failed sign-ins. Wait a few minutes, or use a sign-in link.",
+            retry_after=max(1, window_end - int(now.timestamp())),
+        )
+
+
+def _window_end(keys: list[tuple[str, str, int]]) -> datetime:
+    return datetime.fromtimestamp(keys[0][2] + THROTTLE_WINDOW_SECONDS, UTC)
+
+
+def _window(now: datetime) -> int:
+    epoch = int(now.timestamp())
+    return epoch - epoch % THROTTLE_WINDOW_SECONDS
+
+
+def customer_for_sign_in(customers: list[Customer]) -> Customer | None:
+    """Of the customers sharing an email, the one with a login (there is at most one)."""
+    return next((c for c in customers if c.portal_access is PortalAccess.ACTIVE), None)
+
+
+def sign_in(
+    svc: Services, slug: str, email: str, password: str, client_ip: str
+) -> tuple[SessionTokens, Customer]:
+    """Password sign-in for a customer of the portal at `slug`."""
+    portal = enabled_portal(svc, slug)
+    now = svc.clock.now()
+    keys = _throttle_keys("login", portal.business_id, email, client_ip, _window(now))
+    _check_throttle(svc, keys, now)
+    customer = customer_for_sign_in(svc.identity.customers_by_email(portal.business_id, email))
+    account = svc.identity.account(
+        portal.business_id, customer.customer_id if customer else _NOBODY
+    )
+    stored = account.password_hash if account else None
+    if not verify_password(stored, password) or customer is None:
+        svc.identity.add_failure(
+            keys, expires_at=_window_end(keys) + timedelta(seconds=THROTTLE_WINDOW_SECONDS)
+        )
+        raise InvalidCredentials("The email or password is not right.")
+    session, refresh = _new_session(svc, Role.CUSTOMER, portal.business_id, customer.customer_id)
+    svc.identity.start_session(session, now)
+    return _tokens(svc, session, refresh), customer
+
+
+def staff_sign_in(
+    svc: Services, slug: str, email: str, password: str, client_ip: str
+) -> tuple[SessionTokens, StaffMember]:
+    """Password sign-in for a member of the business's staff (the portal may be off)."""
+    found = svc.portals.find_by_slug(slug)
+    business_id = found[0].business_id if found else _NOBODY
+    now = svc.clock.now()
+    keys = _throttle_keys("staff", business_id, email, client_ip, _window(now))
+    _check_throttle(svc, keys, now)
+    credentials = svc.identity.staff_by_email(business_id, email)
+    stored = credentials.password_hash if credentials else None
+    if not verify_password(stored, password) or credentials is None:
+        svc.identity.add_failure(
+            keys, expires_at=_window_end(keys) + timedelta(seconds=THROTTLE_WINDOW_SECONDS)
+        )
+        raise InvalidCredentials("The email or password is not right.")
+    member = credentials.member
+    session, refresh = _new_session(svc, Role.STAFF, business_id, member.staff_id)
+    svc.identity.start_session(session, now)
+    return _tokens(svc, session, refresh), member
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def _new_session(
+    svc: Services, role: Role, business_id: str, subject_id: str
+) -> tuple[NewSession, str]:
+    refresh, refresh_digest = new_token()
+    now = svc.clock.now()
+    session = NewSession(
+        session_id=secrets.token_urlsafe(16),
+        role=role,
+        business_id=business_id,
+        subject_id=subject_id,
+        refresh_hash=refresh_digest,
+        refresh_expires_at=now + timedelta(seconds=REFRESH_TOKEN_SECONDS),
+        created_at=now,
+    )
+    return session, refresh
+
+
+def _tokens(
+    svc: Services, session: NewSession, refresh: str, session_id: str | None = None
+) -> SessionTokens:
+    principal = Principal(
+        role=session.role,
+        business_id=session.business_id,
+        subject=session.subject_id,
+        customer_id=session.subject_id if session.role is Role.CUSTOMER else None,
+    )
+    access = issue_access_token(svc.signing_keys, principal, session.session_id, svc.clock.now())
+    return SessionTokens(
+        access_token=access,
+        expires_in=ACCESS_TOKEN_SECONDS,
+        refresh_token=refresh,
+        role=session.role,
+        business_id=session.business_id,
+        subject_id=session.subject_id,
+    )
+
+
+def refresh_session(svc: Services, refresh_token: str) -> SessionTokens:
+    """Trade a refresh token for a new access token and a new refresh token.
+
+    A refresh token works once. Presenting a spent one means it was copied: the whole
+    session is revoked, for the thief and the customer alike (they sign in again).
+    """
+    now = svc.clock.now()
+    stored = svc.identity.refresh_token(token_hash(refresh_token)) if refresh_token else None
+    if stored is None or now >= stored.expires_at:
+        raise UnauthorizedError("This session has ended; sign in again.", code="session_ended")
+    if stored.used_at is not None:
+        svc.identity.revoke_session(
+            stored.role, stored.business_id, stored.subject_id, stored.session_id, now
+        )
+        raise UnauthorizedError(
+            "This session was used from somewhere else and has been ended; sign in again.",
+            code="refresh_token_reused",
+        )
+    successor, successor_digest = new_token()
+    expires = now + timedelta(seconds=REFRESH_TOKEN_SECONDS)
+    svc.identity.rotate(stored, successor_digest, expires, now)
+    session = NewSession(
+        session_id=stored.session_id,
+        role=stored.role,
+        business_id=stored.business_id,
+        subject_id=stored.subject_id,
+        refresh_hash=successor_digest,
+        refresh_expires_at=expires,
+        created_at=now,
+    )
+    return _tokens(svc, session, successor)
+
+
+def sign_out(svc: Services, refresh_token: str | None) -> None:
+    """End the session the refresh token belongs to. Unknown tokens are ignored."""
+    stored = svc.identity.refresh_token(token_hash(refresh_token)) if refresh_token else None
+    if stored is not None:
+        svc.identity.revoke_session(
+            stored.role, stored.business_id, stored.subject_id, stored.session_id, svc.clock.now()
+        )
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def invite_staff(svc: Services, business_id: str, name: str, email: str) -> StaffMember:
+    """Add a staff member and email them a link to set their password."""
+    member = StaffMember(
+        staff_id="staff_" + secrets.token_hex(6),
+        business_id=business_id,
+        name=name,
+        email=email,
+        status=StaffStatus.INVITED,
+        created_at=svc.clock.now(),
+    )
+    svc.identity.add_staff(member)
+    svc.email_jobs.enqueue(
+        [StaffInviteRequested(business_id=business_id, staff_id=member.staff_id)]
+    )
+    return member
