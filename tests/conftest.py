@@ -11,7 +11,6 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
-        "TABLE_NAME": "portico-test",
         "POWERTOOLS_SERVICE_NAME": "portico",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "POWERTOOLS_METRICS_NAMESPACE": "Portico",
@@ -21,17 +20,20 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from portico_local.aws import create_resources, function_environment
+
+# The handlers' environment exactly as the template's Globals give it (table, queues, secrets).
+os.environ.update(function_environment("http://portal.test"))
+
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from portico import bootstrap
 from portico.clock import ManualClock
 from portico.config import Settings
-from portico_local.template import table_definition
 from tests.support.aws_calls import AwsCallCounter, install_counter
 
 install_counter()
@@ -50,10 +52,9 @@ def clock() -> Iterator[ManualClock]:
 
 @pytest.fixture
 def aws(clock: ManualClock) -> Iterator[None]:
-    """A fresh in-process AWS (moto) with the table created from template.yaml."""
+    """A fresh in-process AWS (moto) with the resources of template.yaml."""
     with mock_aws():
-        client = boto3.client("dynamodb")
-        client.create_table(TableName=os.environ["TABLE_NAME"], **table_definition())
+        create_resources()
         yield
 
 

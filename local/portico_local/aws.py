@@ -8,8 +8,10 @@ boto3 or PynamoDB client, so every client reaches moto and none reaches a real a
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime
@@ -24,6 +26,7 @@ from portico_local.template import load_template, table_definition, ttl_attribut
 
 REGION = "us-east-1"
 LOCAL_TABLE_NAME = "portico-local"
+ACCOUNT = "123456789012"  # moto's default account
 
 # Fake credentials: moto accepts anything, and real ones must never be used by accident.
 _CREDENTIALS = {
@@ -98,8 +101,15 @@ def function_environment(base_url: str, template: dict[str, Any] | None = None) 
     for name, value in variables.items():
         if isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
-            if ref in resources and resources[ref]["Type"] == "AWS::DynamoDB::Table":
+            kind = resources.get(ref, {}).get("Type")
+            if kind == "AWS::DynamoDB::Table":
                 env[name] = LOCAL_TABLE_NAME
+                continue
+            if kind == "AWS::SQS::Queue":
+                env[name] = queue_url(resource_name(template, ref))
+                continue
+            if kind == "AWS::SecretsManager::Secret":
+                env[name] = resource_name(template, ref)
                 continue
             default = _parameter_default(template, ref)
             if default is None:
@@ -136,10 +146,61 @@ def apply_environment(
     return values
 
 
+def resource_name(template: dict[str, Any], logical_id: str) -> str:
+    """A queue's or secret's name as `!Sub ...${Stage}...` makes it, with the default stage."""
+    props = template["Resources"][logical_id]["Properties"]
+    raw = props.get("QueueName") or props.get("Name")
+    text = raw["Fn::Sub"] if isinstance(raw, dict) else raw
+    return str(text).replace("${Stage}", _parameter_default(template, "Stage") or "dev")
+
+
+def queue_url(name: str) -> str:
+    # moto finds a queue by the name at the end of its URL, whatever the host.
+    return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
+
+
+def _create_queues(template: dict[str, Any]) -> None:
+    """Queues, dead-letter queues first so redrive policies can point at them."""
+    sqs = boto3.client("sqs")
+    queues = {
+        logical: resource["Properties"]
+        for logical, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::SQS::Queue"
+    }
+    ordered = sorted(queues, key=lambda logical: "RedrivePolicy" in queues[logical])
+    for logical in ordered:
+        props = queues[logical]
+        attributes = {"VisibilityTimeout": str(props.get("VisibilityTimeout", 30))}
+        redrive = props.get("RedrivePolicy")
+        if redrive:
+            target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{resource_name(template, target)}"
+            attributes["RedrivePolicy"] = json.dumps(
+                {"deadLetterTargetArn": arn, "maxReceiveCount": str(redrive["maxReceiveCount"])}
+            )
+        sqs.create_queue(QueueName=resource_name(template, logical), Attributes=attributes)
+
+
+def _create_secrets(template: dict[str, Any]) -> None:
+    """Secrets with a generated value, as CloudFormation's GenerateSecretString makes them."""
+    manager = boto3.client("secretsmanager")
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        generate = resource["Properties"]["GenerateSecretString"]
+        value = json.loads(generate.get("SecretStringTemplate", "{}"))
+        value[generate["GenerateStringKey"]] = secrets.token_urlsafe(48)
+        manager.create_secret(Name=resource_name(template, logical), SecretString=json.dumps(value))
+
+
 def create_resources(environ: Mapping[str, str] | None = None) -> None:
-    """Create in moto what the template declares and the handlers use today: the table
-    (keys, indexes and TTL from the template) and the platform's SES identities."""
+    """Create in moto what the template declares and the handlers use: the table (keys,
+    indexes and TTL from the template), the queues, the generated secrets and the
+    platform's SES identities."""
     env = os.environ if environ is None else environ
+    template = load_template()
+    _create_queues(template)
+    _create_secrets(template)
     dynamodb = boto3.client("dynamodb")
     table_name = env["TABLE_NAME"]
     dynamodb.create_table(TableName=table_name, **table_definition())

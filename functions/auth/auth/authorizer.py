@@ -1,22 +1,27 @@
 """The Lambda authorizer of the HTTP API (payload 2.0, simple responses).
 
-It authenticates and never denies: a request without valid credentials goes on as
-`anonymous`, and each function refuses anonymous callers on its protected routes with the
-401 body of DESIGN 4.7 (API Gateway's own deny would answer a bare 403). See the decision log.
+An access token (bearer header or the `portico_access` cookie) is verified with no
+database call; an admin API key costs one GetItem. It authenticates and never denies: a
+request without valid credentials goes on as `anonymous`, and each function refuses
+anonymous callers on its protected routes with the 401 body of DESIGN 4.7 (API Gateway's
+own deny would answer a bare 403). See the decision log.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from portico.bootstrap import services
-from portico.http.principal import Principal, Role
-from portico.observability import logger
+from portico.errors import UnauthorizedError
+from portico.identity.access_tokens import verify_access_token
+from portico.identity.principal import Principal, Role
 from portico.services import api_keys
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
 svc = services()
+ACCESS_COOKIE = "portico_access"
 ANONYMOUS = {"isAuthorized": True, "context": {"role": Role.ANONYMOUS.value}}
 
 
@@ -26,20 +31,34 @@ def _bearer(headers: dict[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _cookie(cookies: list[str], name: str) -> str | None:
+    for cookie in cookies:
+        key, _, value = cookie.partition("=")
+        if key.strip() == name and value.strip():
+            return value.strip()
+    return None
+
+
 def authorize(event: dict[str, Any]) -> Principal | None:
     """The principal the request's credentials prove, or None."""
-    token = _bearer(event.get("headers") or {})
+    token = _bearer(event.get("headers") or {}) or _cookie(
+        event.get("cookies") or [], ACCESS_COOKIE
+    )
     if token is None:
         return None
-    key = api_keys.authenticate(svc, token)
-    if key is None:
+    if token.startswith(api_keys.KEY_PREFIX):
+        key = api_keys.authenticate(svc, token)
+        if key is None:
+            return None
+        return Principal(role=Role.API_KEY, business_id=key.business_id, subject=key.key_id)
+    try:
+        return verify_access_token(svc.signing_keys, token, svc.clock.now())
+    except UnauthorizedError:
         return None
-    return Principal(role=Role.API_KEY, business_id=key.business_id, subject=key.key_id)
 
 
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     principal = authorize(event)
     if principal is None:
         return ANONYMOUS
-    logger.debug("authorized", extra={"role": principal.role, "business_id": principal.business_id})
     return {"isAuthorized": True, "context": principal.context()}

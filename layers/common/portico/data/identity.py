@@ -7,7 +7,7 @@ link invalidates older ones), and the account and the new session are written wi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -60,8 +60,8 @@ def subject_pk(role: Role, business_id: str, subject_id: str) -> str:
     )
 
 
-def _ttl(when: datetime, extra: int = 0) -> int:
-    return int(when.timestamp()) + extra
+def _ttl(when: datetime, extra: int = 0) -> datetime:
+    return when + timedelta(seconds=extra)
 
 
 class IdentityRepository:

@@ -268,6 +268,19 @@ class CustomerRepository:
         item.update(actions=actions)
         return to_customer(item)
 
+    def with_portal(
+        self, business_id: str, customer_id: str
+    ) -> tuple[Customer | None, PortalSettings | None, str]:
+        """The customer, their business's portal settings and name (one BatchGetItem)."""
+        keys = [CustomerItem.keys(business_id, customer_id), PortalSettingsItem.keys(business_id)]
+        customer, portal, name = None, None, ""
+        for item in PorticoItem.batch_get(keys):
+            if isinstance(item, CustomerItem):
+                customer = to_customer(item)
+            elif isinstance(item, PortalSettingsItem):
+                portal, name = _portal(item), item.business_name
+        return customer, portal, name
+
     def list(
         self, business_id: str, which: CustomerFilter, limit: int, cursor: str | None
     ) -> Page[Customer]:

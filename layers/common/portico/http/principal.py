@@ -38,3 +38,13 @@ def require_business(event: dict[str, Any]) -> Principal:
     if principal.role not in BUSINESS_ROLES:
         raise ForbiddenError("This route is for the business only.")
     return principal
+
+
+def require_customer(event: dict[str, Any]) -> Principal:
+    """The customer principal of this request, or 401/403."""
+    principal = principal_of(event)
+    if principal is None:
+        raise UnauthorizedError("Sign in to continue.")
+    if principal.role is not Role.CUSTOMER or not principal.customer_id:
+        raise ForbiddenError("This route is for customers only.")
+    return principal

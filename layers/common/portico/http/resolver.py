@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.errors import PayloadTooLargeError
 from portico.http.errors import error_response, register_error_handlers
-from portico.http.principal import Principal, require_business
+from portico.http.principal import Principal, require_business, require_customer
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -55,11 +55,11 @@ def create_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def business_only(app: APIGatewayHttpResolver) -> Callable[[], Principal]:
-    """Make every route of `app` require a business principal; returns its getter."""
-
+def _only(
+    app: APIGatewayHttpResolver, require: Callable[[dict[str, Any]], Principal]
+) -> Callable[[], Principal]:
     def _require(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
-        app.append_context(principal=require_business(app.current_event.raw_event))
+        app.append_context(principal=require(app.current_event.raw_event))
         return next_middleware(app)
 
     app.use(middlewares=[_require])
@@ -69,3 +69,14 @@ def business_only(app: APIGatewayHttpResolver) -> Callable[[], Principal]:
         return principal
 
     return current
+
+
+def business_only(app: APIGatewayHttpResolver) -> Callable[[], Principal]:
+    """Make every route of `app` require a business principal (staff session or API key);
+    returns the getter of the current one. Fails closed: no route code runs otherwise."""
+    return _only(app, require_business)
+
+
+def customer_only(app: APIGatewayHttpResolver) -> Callable[[], Principal]:
+    """Make every route of `app` require a customer session; returns its getter."""
+    return _only(app, require_customer)

@@ -38,6 +38,7 @@ _DESCRIPTIONS = {
     200: "OK",
     201: "Created",
     202: "Accepted",
+    204: "No content",
     400: "Bad input (malformed body, cursor or parameter)",
     401: "Not signed in, or no valid API key",
     403: "Not allowed",

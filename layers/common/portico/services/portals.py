@@ -192,7 +192,11 @@ def public_portal(svc: Services, slug: str) -> PublicPortal:
     found = svc.portals.find_by_slug(slug) if slug_problem(slug) is None else None
     if found is None or not found[0].enabled:
         raise NotFoundError("No portal at this address.", code="portal_not_found")
-    portal, business_name = found
+    return public_view(*found)
+
+
+def public_view(portal: PortalSettings, business_name: str) -> PublicPortal:
+    """What anyone may see of a portal: name, logo, colour, contact, tabs, login methods."""
     return PublicPortal(
         slug=portal.slug,
         business_name=business_name,
