@@ -1,66 +1,128 @@
-"""The composition root: settings, clock and repositories, built once per process.
+"""The composition root: settings, clock, repositories and adapters, built once per process.
 
 Handlers call `services()` at import (Lambda's init phase). The local runtime and tests call
-`use()` first to swap in their own clock.
+`use()` first to swap in their own clock. Repositories and adapters are built on first use,
+so a function that never touches DynamoDB (the authorizer checking an access token) never
+imports PynamoDB and botocore.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from portico.clock import Clock, SystemClock
 from portico.config import Settings
-from portico.data import table
-from portico.data.identity import IdentityRepository
-from portico.data.repositories import (
-    ApiKeyRepository,
-    BusinessRepository,
-    CustomerRepository,
-    EstimateRepository,
-    InvoiceRepository,
-    PortalRepository,
-    VisitRepository,
-)
-from portico.email.sender import EmailSender, SesEmailSender
-from portico.identity.access_tokens import SecretsManagerSigningKeys, SigningKeys
-from portico.jobs import EmailJobQueue, SqsEmailJobQueue
+
+if TYPE_CHECKING:
+    from portico.data.identity import IdentityRepository
+    from portico.data.repositories import (
+        ApiKeyRepository,
+        BusinessRepository,
+        CustomerRepository,
+        EstimateRepository,
+        InvoiceRepository,
+        PortalRepository,
+        VisitRepository,
+    )
+    from portico.email.sender import EmailSender
+    from portico.identity.access_tokens import SigningKeys
+    from portico.jobs import EmailJobQueue
 
 
-@dataclass(frozen=True)
 class Services:
-    settings: Settings
-    clock: Clock
-    businesses: BusinessRepository
-    portals: PortalRepository
-    api_keys: ApiKeyRepository
-    customers: CustomerRepository
-    invoices: InvoiceRepository
-    visits: VisitRepository
-    estimates: EstimateRepository
-    identity: IdentityRepository
-    signing_keys: SigningKeys
-    email_jobs: EmailJobQueue
-    email: EmailSender
+    """What services need from the outside world. Nothing here touches the network."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._table_configured = False
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
-        """The real adapters. Nothing here touches the network: clients are made on first use."""
-        table.configure(settings.table_name, settings.aws_region)
-        return cls(
-            settings=settings,
-            clock=clock or SystemClock(),
-            businesses=BusinessRepository(),
-            portals=PortalRepository(),
-            api_keys=ApiKeyRepository(),
-            customers=CustomerRepository(),
-            invoices=InvoiceRepository(),
-            visits=VisitRepository(),
-            estimates=EstimateRepository(),
-            identity=IdentityRepository(),
-            signing_keys=SecretsManagerSigningKeys(settings.session_secret_name),
-            email_jobs=SqsEmailJobQueue(settings.email_queue_url),
-            email=SesEmailSender(),
-        )
+        return cls(settings, clock)
+
+    def _table(self) -> None:
+        # Once: configuring again would drop the cached DynamoDB connections.
+        if not self._table_configured:
+            from portico.data import table
+
+            table.configure(self.settings.table_name, self.settings.aws_region)
+            self._table_configured = True
+
+    @cached_property
+    def businesses(self) -> BusinessRepository:
+        from portico.data.repositories import BusinessRepository
+
+        self._table()
+        return BusinessRepository()
+
+    @cached_property
+    def portals(self) -> PortalRepository:
+        from portico.data.repositories import PortalRepository
+
+        self._table()
+        return PortalRepository()
+
+    @cached_property
+    def api_keys(self) -> ApiKeyRepository:
+        from portico.data.repositories import ApiKeyRepository
+
+        self._table()
+        return ApiKeyRepository()
+
+    @cached_property
+    def customers(self) -> CustomerRepository:
+        from portico.data.repositories import CustomerRepository
+
+        self._table()
+        return CustomerRepository()
+
+    @cached_property
+    def invoices(self) -> InvoiceRepository:
+        from portico.data.repositories import InvoiceRepository
+
+        self._table()
+        return InvoiceRepository()
+
+    @cached_property
+    def visits(self) -> VisitRepository:
+        from portico.data.repositories import VisitRepository
+
+        self._table()
+        return VisitRepository()
+
+    @cached_property
+    def estimates(self) -> EstimateRepository:
+        from portico.data.repositories import EstimateRepository
+
+        self._table()
+        return EstimateRepository()
+
+    @cached_property
+    def identity(self) -> IdentityRepository:
+        from portico.data.identity import IdentityRepository
+
+        self._table()
+        return IdentityRepository()
+
+    @cached_property
+    def signing_keys(self) -> SigningKeys:
+        from portico.identity.access_tokens import SecretsManagerSigningKeys
+
+        return SecretsManagerSigningKeys(self.settings.session_secret_name)
+
+    @cached_property
+    def email_jobs(self) -> EmailJobQueue:
+        from portico.jobs import SqsEmailJobQueue
+
+        return SqsEmailJobQueue(self.settings.email_queue_url)
+
+    @cached_property
+    def email(self) -> EmailSender:
+        from portico.email.sender import SesEmailSender
+
+        return SesEmailSender()
 
 
 _services: Services | None = None

@@ -54,6 +54,7 @@ class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
     branding = MapAttribute[str, object]()
     contact = MapAttribute[str, object]()
     login_methods = MapAttribute[str, object]()
+    invite_templates = MapAttribute[str, object](null=True)
     business_name = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
 

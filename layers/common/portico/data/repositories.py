@@ -238,6 +238,13 @@ class CustomerRepository:
             return None
         return to_customer(item)
 
+    def get_many(self, business_id: str, customer_ids: list[str]) -> dict[str, Customer]:
+        """The customers with these ids, by id; unknown ids are absent (BatchGetItem,
+        100 keys a call, unprocessed keys retried)."""
+        keys = [CustomerItem.keys(business_id, customer_id) for customer_id in customer_ids]
+        found = (to_customer(item) for item in CustomerItem.batch_get(keys))
+        return {customer.customer_id: customer for customer in found}
+
     def save_record(
         self, business_id: str, customer_id: str, record: CustomerRecord, now: datetime
     ) -> Customer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StrictBool, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from portico.domain.common import (
     ContactDetails,
@@ -15,6 +15,7 @@ from portico.domain.common import (
     ShortText,
     TimeZone,
 )
+from portico.domain.invitations import InviteTemplates
 
 # A portal address: lowercase letters, digits and single hyphens, 3 to 40 characters.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -66,7 +67,8 @@ class Business(DomainModel):
 
 
 class PortalSettings(DomainModel):
-    """The business's portal: on or off, its address, tabs, branding and contact details."""
+    """The business's portal: on or off, its address, tabs, branding, contact details and
+    invite emails."""
 
     business_id: str
     enabled: StrictBool = False
@@ -75,7 +77,14 @@ class PortalSettings(DomainModel):
     branding: Branding = Field(default_factory=Branding)
     contact: ContactDetails = Field(default_factory=ContactDetails)
     login_methods: LoginMethods = Field(default_factory=LoginMethods)
+    invite_templates: InviteTemplates = Field(default_factory=InviteTemplates)
     updated_at: datetime
+
+    @field_validator("invite_templates", mode="before")
+    @classmethod
+    def _default_invite_templates(cls, value: object) -> object:
+        # Portals saved before invite templates existed have none stored: use the defaults.
+        return InviteTemplates() if value is None else value
 
 
 class PortalChanges(DomainModel):
@@ -87,6 +96,7 @@ class PortalChanges(DomainModel):
     branding: Branding | None = None
     contact: ContactDetails | None = None
     login_methods: LoginMethods | None = None
+    invite_templates: InviteTemplates | None = None
 
 
 class PublicPortal(DomainModel):

@@ -55,7 +55,8 @@ def route_responses(*errors: int, success: tuple[int, ...] = (200,)) -> dict[int
     from the return type, but only when they are listed) and the error statuses it may
     answer, with the error body."""
     documented = {status: OpenAPIResponse(description=_DESCRIPTIONS[status]) for status in success}
-    for status in errors:
+    # Every validated route may answer 422; listing it keeps Powertools' own schema out.
+    for status in sorted({*errors, 422}):
         documented[status] = OpenAPIResponse(
             description=_DESCRIPTIONS[status],
             content={"application/json": {"model": ErrorBody}},
