@@ -238,6 +238,11 @@ def test_given_magic_link_then_signs_in_once(biz, services):
     assert second.status == 401
 
 
+def test_given_magic_link_for_a_customer_without_a_login_then_refused(biz, services):
+    token = link_for(services, biz.business_id, "cust-1", "ana@example.com", LinkPurpose.MAGIC_LINK)
+    assert call("POST", "/v1/auth/magic", {"token": token}).status == 401
+
+
 def test_given_magic_link_after_15_minutes_then_expired(biz, services, clock):
     signed_up(services, biz.business_id, "cust-1", "ana@example.com")
     token = link_for(services, biz.business_id, "cust-1", "ana@example.com", LinkPurpose.MAGIC_LINK)

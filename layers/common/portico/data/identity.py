@@ -230,13 +230,13 @@ class IdentityRepository:
                         ],
                         condition=AccountItem.pk.exists(),
                     )
-                tx.update(
-                    "profile",
-                    profile,
-                    actions=profile_actions,
-                    condition=(token_attribute == link.token_hash)
-                    & (CustomerItem.email == link.email),
+                condition = (token_attribute == link.token_hash) & (
+                    CustomerItem.email == link.email
                 )
+                if link.purpose is LinkPurpose.MAGIC_LINK:
+                    # Signing in without a password needs a login to sign in to.
+                    condition &= CustomerItem.portal_access == "active"
+                tx.update("profile", profile, actions=profile_actions, condition=condition)
                 _add_session(tx, session)
         except ConditionsFailed as error:
             raise LinkNotUsable("This link has already been used or replaced.") from error
