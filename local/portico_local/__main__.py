@@ -1,9 +1,10 @@
 """`python -m portico_local` (`make dev`): Portico on this machine, with demo data, no AWS.
 
 Starts moto on loopback, points every AWS client of this process at it, creates the
-template's resources, loads the demo businesses through the services, and serves the API,
-`web/` and the dev endpoints on http://127.0.0.1:3000 (`PORT` or `--port` to change;
-0 picks a free port and prints it). Ctrl-C stops it.
+template's resources, loads the demo businesses through the services, delivers the
+template's SQS queues to their functions in the background (the mailer's email lands in
+`/_dev/outbox`), and serves the API, `web/` and the dev endpoints on http://127.0.0.1:3000
+(`PORT` or `--port` to change; 0 picks a free port and prints it). Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from portico_local.aws import REGION, LocalAws, apply_environment, create_resour
 from portico_local.dev import AwsInfo
 from portico_local.gateway import Gateway
 from portico_local.server import LocalServer, Runtime, bind
+from portico_local.workers import QueuePoller
 
 DEFAULT_PORT = 3000
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -89,18 +91,19 @@ def print_banner(runtime: Runtime, base_url: str, out: TextIO = sys.stdout) -> N
             f"  e.g. curl -H 'Authorization: Bearer {businesses[0].admin_api_key}' "
             f"{base_url}/v1/admin/customers"
         )
-    lines += ["", "Demo customers (email / password / state):"]
+    lines += ["", "Demo logins (email / password / state; the password is per business):"]
     for business in businesses:
         lines.append(f"  {business.name}")
         for customer in business.customers:
             email = customer.email or "(no email)"
-            password = customer.password or "(no login yet)"
+            password = customer.password or "(no login)"
             lines.append(
-                f"    {customer.customer_id:<10} {email:<26} {password:<15} {customer.state}"
+                f"    {customer.customer_id:<10} {email:<26} {password:<24} {customer.state}"
             )
     lines += [
         "",
         f"Dev endpoints: {base_url}/_dev/demo  {base_url}/_dev/outbox  {base_url}/_dev/clock",
+        f"               POST {base_url}/_dev/queues/drain (deliver queued email now)",
         f"OpenAPI:       {base_url}/v1/openapi.json",
         f"Local AWS:     {runtime.aws.endpoint_url} (moto)",
         "",
@@ -122,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = ManualClock()
     aws = LocalAws(now=clock.now)
     httpd: LocalServer | None = None
+    poller: QueuePoller | None = None
     try:
         # SIGINT too: a shell starts background jobs (`make dev &`) with SIGINT ignored, and
         # Python keeps an inherited "ignore", so Ctrl-C after `fg` would do nothing.
@@ -151,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             outbox=aws.outbox,
             aws=AwsInfo(endpoint_url, REGION, services.settings.table_name),
         )
+        # After the demo: loading it queues no email, and the poller shares the handler lock.
+        poller = runtime.queues = QueuePoller(runtime.lock)
+        poller.start()
         httpd.runtime = runtime
         print_banner(runtime, base_url)
         httpd.serve_forever()
@@ -159,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if httpd is not None:
             httpd.server_close()
+        # Before moto stops: a delivery in progress finishes against a live SES and SQS.
+        if poller is not None:
+            poller.stop()
         aws.stop()
     return 0
 

@@ -5,9 +5,11 @@ DESIGN 4.6, and "Greenleaf Lawn" (`greenleaf-lawn`). `shared@example.com` is a c
 both. Ids are fixed (`cust-1001`, `inv-2001`...) and dates are relative to the clock's
 "today" in the business's time zone, so a past-due invoice is past due whenever you start.
 
-What exists today is the CRM's side: customers, invoices, visits, estimates. A customer's
-demo state beyond that (a login, a saved card, AutoPay) is reached by the steps in
-`STATE_STEPS`, which the accounts and payments features fill in as they arrive.
+The CRM's side (customers, invoices, visits, estimates) is pushed as the admin API would;
+a customer's demo state beyond that is reached by the steps in `STATE_STEPS`, through the
+identity services: the active and past-due customers accept an invite with their business's
+demo password (`demo_password`), the invited ones have a live invite link. Saved cards and
+AutoPay arrive with the payments feature.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from portico.domain.business import Branding, NewBusiness, PortalChanges
 from portico.domain.common import Address, ContactDetails, Line
 from portico.domain.customer import CustomerRecord
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
+from portico.identity.tokens import LinkPurpose
 from portico.services import portals, records
+from portico.services.accounts import accept_link, issue_link
 
 
 class DemoState(StrEnum):
@@ -92,15 +96,47 @@ class Demo:
 # with `password` set once it has a login. Steps call services, never the table.
 Step = Callable[[Services, LoadedBusiness, LoadedCustomer], LoadedCustomer]
 
-# Empty until the features exist: the accounts feature adds "invite" to INVITED and
-# "invite, accept with a password" to the ACTIVE_* and PAST_DUE states; the payments
-# feature adds "save pm_card_visa" and "turn AutoPay on" to ACTIVE_AUTOPAY.
+
+def demo_password(business: LoadedBusiness) -> str:
+    """The demo password of every login at `business`. One per business, so that
+    `shared@example.com` signs in to each with a different one (and the other fails)."""
+    return f"{business.slug}-demo-1"
+
+
+def invite(svc: Services, business: LoadedBusiness, customer: LoadedCustomer) -> LoadedCustomer:
+    """Issue the create-login link an invite email carries; the customer is now invited.
+    No email is queued: the demo starts with an empty outbox."""
+    if customer.email is None:
+        raise ValueError(f"demo customer {customer.customer_id} has no email to invite")
+    issue_link(
+        svc, LinkPurpose.CREATE_LOGIN, business.business_id, customer.customer_id, customer.email
+    )
+    return customer
+
+
+def create_login(
+    svc: Services, business: LoadedBusiness, customer: LoadedCustomer
+) -> LoadedCustomer:
+    """Invite the customer and accept the invite with the business's demo password, as the
+    customer would from the email's link."""
+    if customer.email is None:
+        raise ValueError(f"demo customer {customer.customer_id} has no email for a login")
+    token = issue_link(
+        svc, LinkPurpose.CREATE_LOGIN, business.business_id, customer.customer_id, customer.email
+    )
+    password = demo_password(business)
+    accept_link(svc, token, password)
+    return replace(customer, password=password)
+
+
+# The payments feature appends "save pm_card_visa" and "turn AutoPay on" to ACTIVE_AUTOPAY,
+# and a saved card to PAST_DUE if it wants one; the states without a login stay as they are.
 STATE_STEPS: dict[DemoState, tuple[Step, ...]] = {
-    DemoState.ACTIVE_AUTOPAY: (),
-    DemoState.ACTIVE_NO_PAYMENT_METHOD: (),
-    DemoState.INVITED: (),
+    DemoState.ACTIVE_AUTOPAY: (create_login,),
+    DemoState.ACTIVE_NO_PAYMENT_METHOD: (create_login,),
+    DemoState.INVITED: (invite,),
     DemoState.NOT_INVITED: (),
-    DemoState.PAST_DUE: (),
+    DemoState.PAST_DUE: (create_login,),
     DemoState.NO_EMAIL: (),  # no email, so never a login
 }
 

@@ -27,6 +27,7 @@ from portico_local import dev, static
 from portico_local.demo import Demo
 from portico_local.gateway import Gateway, HttpResult
 from portico_local.outbox import Outbox
+from portico_local.workers import QueuePoller
 
 MAX_BODY_BYTES = 1024 * 1024
 # An oversized body up to this size is read and dropped before the 413, so that a client
@@ -61,6 +62,8 @@ class Runtime:
     # Handlers are written for Lambda, one event at a time per process: their module-level
     # resolver and logger keep per-request state. Requests reach them one at a time.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The SQS event-source mappings; they deliver under `lock` too. None: no queues served.
+    queues: QueuePoller | None = None
     openapi_document: bytes | None = field(default=None, repr=False)  # built on first use
 
 
@@ -110,10 +113,21 @@ def _dev_set_clock(runtime: Runtime, request: Request) -> HttpResult:
     return json_result(200, dev.clock_document(runtime.clock))
 
 
+def _dev_drain_queues(runtime: Runtime, request: Request) -> HttpResult:
+    if runtime.queues is None:
+        return error_result(503, "queues_not_running", "This runtime does not deliver queues.")
+    result = runtime.queues.drain()
+    log.info(
+        "queues drained: %d delivered, %d awaiting retry", result.delivered, result.awaiting_retry
+    )
+    return json_result(200, result.as_json())
+
+
 DEV_ROUTES: dict[str, dict[str, DevHandler]] = {
     "/_dev/demo": {"GET": _dev_demo},
     "/_dev/outbox": {"GET": _dev_outbox},
     "/_dev/clock": {"GET": _dev_clock, "POST": _dev_set_clock},
+    "/_dev/queues/drain": {"POST": _dev_drain_queues},
 }
 
 

@@ -31,11 +31,24 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 @dataclass(frozen=True)
 class Response:
     status: int
-    headers: dict[str, str]
+    headers: dict[str, str]  # lower-case names; a repeated header keeps its last value
     body: bytes
+    set_cookies: list[str] = field(default_factory=list)  # every Set-Cookie line, in order
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+    def cookie(self, name: str) -> str | None:
+        """The value a Set-Cookie line of this response gives `name` (None if none does)."""
+        for line in self.set_cookies:
+            key, _, rest = line.partition("=")
+            if key.strip() == name:
+                return rest.split(";", 1)[0]
+        return None
+
+    def cookie_line(self, name: str) -> str:
+        """The whole Set-Cookie line for `name`, attributes included."""
+        return next(line for line in self.set_cookies if line.partition("=")[0].strip() == name)
 
     @property
     def content_type(self) -> str:
@@ -77,10 +90,20 @@ class Runtime:
         )
         try:
             with _OPENER.open(request, timeout=timeout) as answer:
-                return Response(answer.status, _lower(answer.headers.items()), answer.read())
+                return Response(
+                    answer.status,
+                    _lower(answer.headers.items()),
+                    answer.read(),
+                    answer.headers.get_all("set-cookie") or [],
+                )
         except urllib.error.HTTPError as error:
             with error:
-                return Response(error.code, _lower(error.headers.items()), error.read())
+                return Response(
+                    error.code,
+                    _lower(error.headers.items()),
+                    error.read(),
+                    error.headers.get_all("set-cookie") or [],
+                )
 
     def raw_get(self, raw_path: str) -> Response:
         """GET a path exactly as written: urllib and curl may tidy `..` away, attackers don't."""

@@ -203,3 +203,30 @@ def test_given_an_unverified_sender_when_sending_then_local_ses_refuses_it(
         )
 
     assert refused.value.response["Error"]["Code"] == "MessageRejected"
+
+
+def test_given_a_queued_email_when_the_queues_are_drained_then_it_is_sent_before_the_answer(
+    runtime: Runtime, demo: dict[str, Any]
+):
+    # Given the business asks for a preview of its invite: one job on the email queue
+    to = f"preview-{uuid.uuid4().hex[:8]}@example.com"
+    asked = runtime.request(
+        "POST",
+        "/v1/admin/portal/preview-invite",
+        {"to_email": to, "template": "without_payment_method"},
+        api_key=business(demo, "sparkling-pools")["admin_api_key"],
+    )
+    assert asked.status == 202, asked.body
+
+    # When
+    drained = runtime.request("POST", "/_dev/queues/drain")
+
+    # Then the email is in the outbox as soon as the drain answers (the background poller
+    # may have delivered it first)
+    assert drained.status == 200, drained.body
+    assert set(drained.json()) == {"delivered", "awaiting_retry"}
+    assert drained.json()["delivered"] in (0, 1)
+    assert drained.json()["awaiting_retry"] == 0
+    messages = runtime.request("GET", "/_dev/outbox").json()["messages"]
+    assert [m["to"] for m in messages if to in m["to"]] == [[to]]
+    assert runtime.request("GET", "/_dev/queues/drain").status == 405

@@ -35,6 +35,9 @@ def session(services, clock):
         "iat": now,
         "nbf": now,
         "exp": now + 900,
+        "tabs": ["invoices", "payments", "statement"],
+        "tz": "America/Chicago",
+        "cur": "USD",
     }
     return {"token": started.json()["access_token"], "kid": kid, "secret": secret, "claims": claims}
 
@@ -64,6 +67,8 @@ def test_the_genuine_token_works(session):
         {"role": "admin"},
         {"cid": "cust-2"},
         {"exp": 1},
+        {"tabs": "invoices"},
+        {"tz": 5},
     ],
 )
 def test_wrong_claims_are_refused(session, change):
@@ -81,7 +86,9 @@ def test_token_not_valid_yet_is_refused(session):
     assert me_with(sign(claims, session["secret"], session["kid"])).status == 401
 
 
-@pytest.mark.parametrize("missing", ["exp", "iat", "nbf", "sub", "bid", "role", "sid"])
+@pytest.mark.parametrize(
+    "missing", ["exp", "iat", "nbf", "sub", "bid", "role", "sid", "tabs", "tz", "cur"]
+)
 def test_token_missing_a_claim_is_refused(session, missing):
     claims = {k: v for k, v in session["claims"].items() if k != missing}
     assert me_with(sign(claims, session["secret"], session["kid"])).status == 401

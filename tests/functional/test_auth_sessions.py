@@ -369,3 +369,37 @@ def test_same_email_at_two_businesses_is_two_accounts(services):
     assert me(bearer(at_pools)).json()["business"]["slug"] == "sparkling-pools"
     assert me(bearer(at_lawn)).json()["business"]["slug"] == "greenleaf-lawn"
     assert me(bearer(at_pools)).json()["customer"]["customer_id"] == "p-1"
+
+
+def test_two_customers_sharing_an_email_cannot_both_have_a_login(biz, services):
+    call(
+        "PUT", "/v1/admin/customers/cust-2", customer_body(name="Ana's rental"), api_key=biz.api_key
+    )
+    first = link_for(services, biz.business_id, "cust-1", "ana@example.com")
+    second = link_for(services, biz.business_id, "cust-2", "ana@example.com")
+    assert call("POST", "/v1/auth/accept", {"token": first, "password": PASSWORD}).status == 200
+
+    refused = call("POST", "/v1/auth/accept", {"token": second, "password": PASSWORD})
+
+    assert refused.status == 409
+    assert refused.json()["error"]["code"] == "email_in_use"
+    assert (
+        login("sparkling-pools", "ana@example.com", PASSWORD).json()["customer"]["customer_id"]
+        == "cust-1"
+    )
+
+
+def test_sign_in_methods_the_business_turned_off_are_refused(biz, services):
+    signed_up(services, biz.business_id, "cust-1", "ana@example.com")
+    magic = link_for(services, biz.business_id, "cust-1", "ana@example.com", LinkPurpose.MAGIC_LINK)
+    call(
+        "PUT",
+        "/v1/admin/portal",
+        {"login_methods": {"password": False, "magic_link": False}},
+        api_key=biz.api_key,
+    )
+
+    assert login("sparkling-pools", "ana@example.com", PASSWORD).status == 403
+    assert call("POST", "/v1/auth/magic", {"token": magic}).status == 403
+    requested = call("POST", "/v1/portals/sparkling-pools/magic-link", {"email": "ana@example.com"})
+    assert requested.json()["error"]["code"] == "login_method_disabled"

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
 
 from portico.bootstrap import Services
 from portico.data import table
+from portico.data.identity import LinkNotUsable
+from portico.domain.accounts import StaffStatus
+from portico.identity.principal import Role
+from portico.services.accounts import accept_link, staff_sign_in
 from portico.services.api_keys import authenticate
 from portico_local.template import table_definition
 from portico_ops.cli import main
+from tests.support.factories import a_business
 
 TABLE = os.environ["TABLE_NAME"]
 
@@ -178,3 +184,143 @@ def test_given_neither_table_nor_stack_when_provisioning_then_usage_is_refused(
     # Then
     assert exit_.value.code == 2
     assert "one of the arguments --table --stack is required" in capsys.readouterr().err
+
+
+# --- create-staff ----------------------------------------------------------------------------
+
+STAFF_PASSWORD = "greenleaf office passphrase"
+
+
+def create_staff(*extra: str, email: str = "dana@greenleaf.example") -> int:
+    return main(["create-staff", "--name", "Dana Reyes", "--email", email, *extra])
+
+
+def printed_link(out: str) -> str:
+    return next(line.split()[-1] for line in out.splitlines() if "invite link" in line)
+
+
+def _queued_emails() -> int:
+    sqs = boto3.client("sqs")
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=os.environ["EMAIL_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
+
+
+def test_given_a_business_when_creating_staff_then_the_printed_link_signs_them_in_once(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    # Given
+    business = a_business(services, slug="greenleaf-lawn", name="Greenleaf Lawn")
+
+    # When
+    status = create_staff(
+        "--slug", "greenleaf-lawn", "--table", TABLE, "--portal-base-url", "https://portal.test/"
+    )
+
+    # Then the link points at the admin pages of that portal and carries a one-time token
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    link = urlsplit(printed_link(out))
+    assert (link.scheme, link.netloc, link.path) == ("https", "portal.test", "/admin/accept")
+    query = parse_qs(link.query)
+    assert query["portal"] == ["greenleaf-lawn"]
+    assert "shown only now" in err
+    [staff] = services.identity.list_staff(business.business_id)
+    assert (staff.name, staff.email, staff.status) == (
+        "Dana Reyes",
+        "dana@greenleaf.example",
+        StaffStatus.INVITED,
+    )
+    assert f"staff id     {staff.staff_id}" in out
+    assert _queued_emails() == 0  # the operator hands the link over; nothing is mailed
+
+    # And redeeming it sets the password and starts a staff session for that business
+    session = accept_link(services, query["token"][0], STAFF_PASSWORD)
+    assert (session.role, session.business_id, session.subject_id) == (
+        Role.STAFF,
+        business.business_id,
+        staff.staff_id,
+    )
+    _, member = staff_sign_in(
+        services, "greenleaf-lawn", "dana@greenleaf.example", STAFF_PASSWORD, "192.0.2.1"
+    )
+    assert member.status is StaffStatus.ACTIVE
+    with pytest.raises(LinkNotUsable):
+        accept_link(services, query["token"][0], "another office passphrase")
+
+
+def test_given_a_stack_when_creating_staff_then_the_link_uses_its_portal_base_url(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    # Given a business in a deployed stack's own table
+    deployed_stack("portico-prod")
+    assert provision("--stack", "portico-prod", "--region", "us-east-1") == 0
+    capsys.readouterr()
+
+    # When
+    status = create_staff("--slug", "greenleaf-lawn", "--stack", "portico-prod")
+
+    # Then
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert printed_link(out).startswith(
+        "https://portal.example.com/admin/accept?portal=greenleaf-lawn&token="
+    )
+
+
+def test_given_no_portal_base_url_when_creating_staff_then_the_link_is_a_path_not_a_made_up_host(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    a_business(services, slug="greenleaf-lawn", name="Greenleaf Lawn")
+
+    status = create_staff("--slug", "greenleaf-lawn", "--table", TABLE)
+
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert printed_link(out).startswith("/admin/accept?portal=greenleaf-lawn&token=")
+    assert "PortalBaseUrl" in out
+
+
+def test_given_a_staff_email_already_used_when_creating_staff_then_it_exits_1_without_a_link(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    # Given
+    business = a_business(services, slug="greenleaf-lawn", name="Greenleaf Lawn")
+    assert create_staff("--slug", "greenleaf-lawn", "--table", TABLE) == 0
+    capsys.readouterr()
+
+    # When the same email comes again, in other letter case
+    status = create_staff(
+        "--slug", "greenleaf-lawn", "--table", TABLE, email="Dana@Greenleaf.example"
+    )
+
+    # Then
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "already has this email" in err
+    assert "invite link" not in out
+    assert len(services.identity.list_staff(business.business_id)) == 1
+
+
+def test_given_an_unknown_slug_when_creating_staff_then_it_exits_1_saying_so(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    status = create_staff("--slug", "no-such-business", "--table", TABLE)
+
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert "no business at 'no-such-business'" in err
+
+
+def test_given_an_invalid_email_when_creating_staff_then_it_exits_2_naming_the_option(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    business = a_business(services, slug="greenleaf-lawn", name="Greenleaf Lawn")
+
+    status = create_staff("--slug", "greenleaf-lawn", "--table", TABLE, email="not-an-email")
+
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert "--email" in err
+    assert services.identity.list_staff(business.business_id) == []

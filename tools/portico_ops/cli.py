@@ -2,6 +2,8 @@
 
     portico-admin provision --name "Greenleaf Lawn" --slug greenleaf-lawn --stack portico-prod
     portico-admin list-businesses --table portico-dev-PorticoTable-ABC123
+    portico-admin create-staff --name "Dana Office" --email dana@greenleaf.example \
+        --slug greenleaf-lawn --stack portico-prod
 
 It works on the stack's table directly, through the same services as the admin API, with the
 operator's own AWS credentials.
@@ -10,6 +12,7 @@ operator's own AWS credentials.
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,9 +25,12 @@ from pynamodb.exceptions import PynamoDBException
 
 from portico.bootstrap import Services
 from portico.config import Settings
+from portico.domain.accounts import StaffMember, StaffStatus
 from portico.domain.business import NewBusiness
+from portico.domain.invitations import NewStaffMember
 from portico.errors import PorticoError
-from portico.services import portals
+from portico.identity.tokens import LinkPurpose
+from portico.services import accounts, portals
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -71,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     provision.add_argument("--timezone", default="America/Chicago", help="default: %(default)s")
     provision.add_argument("--currency", default="USD", help="default: %(default)s")
     commands.add_parser("list-businesses", parents=[where], help="list the stack's businesses")
+    staff = commands.add_parser(
+        "create-staff",
+        parents=[where],
+        help="add a staff member to a business and print their one-time invite link",
+    )
+    staff.add_argument("--name", required=True, help="the staff member's name")
+    staff.add_argument("--email", required=True, help="their email; they sign in with it")
+    staff.add_argument("--slug", required=True, help="the business's portal address")
     return parser
 
 
@@ -99,7 +113,14 @@ def resolve_target(args: argparse.Namespace) -> Target:
 
 
 def _services(target: Target) -> Services:
-    return Services.build(Settings(table_name=target.table_name, aws_region=target.region))
+    # An empty base URL when it is unknown: links then print as paths, never with a made-up host.
+    return Services.build(
+        Settings(
+            table_name=target.table_name,
+            aws_region=target.region,
+            portal_base_url=target.portal_base_url or "",
+        )
+    )
 
 
 def _portal_address(target: Target, slug: str) -> str:
@@ -167,10 +188,65 @@ def list_businesses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def create_staff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Add a staff member to the business at --slug and print a link that lets them set a
+    password (valid 7 days, once). Nothing is emailed: the operator hands the link over,
+    which is how a business gets its first staff login before any email is set up."""
+    try:
+        new = NewStaffMember.model_validate({"name": args.name, "email": args.email})
+    except ValidationError as error:
+        for problem in error.errors(include_url=False, include_input=False):
+            print(f"error: --{'.'.join(map(str, problem['loc']))}: {problem['msg']}", file=err)
+        return EXIT_USAGE
+    target = resolve_target(args)
+    svc = _services(target)
+    found = svc.portals.find_by_slug(args.slug)
+    if found is None:
+        raise OperatorError(f"no business at {args.slug!r} in {target.table_name}")
+    portal, business_name = found
+    member = StaffMember(
+        staff_id="staff_" + secrets.token_hex(6),  # as accounts.invite_staff makes them
+        business_id=portal.business_id,
+        name=new.name,
+        email=new.email,
+        status=StaffStatus.INVITED,
+        created_at=svc.clock.now(),
+    )
+    try:
+        svc.identity.add_staff(member)
+    except PorticoError as error:
+        print(f"error: {error.message}", file=err)
+        return EXIT_REFUSED
+    token = accounts.issue_link(
+        svc, LinkPurpose.STAFF_INVITE, portal.business_id, member.staff_id, member.email
+    )
+    link = accounts.link_url(svc, portal.slug, LinkPurpose.STAFF_INVITE, token)
+    print(f"Added {member.name} <{member.email}> to {business_name}", file=out)
+    print(f"  staff id     {member.staff_id}", file=out)
+    print(f"  invite link  {link}", file=out)
+    if not target.portal_base_url:
+        print(
+            "  (on the stack's PortalBaseUrl; pass --portal-base-url to print it whole)", file=out
+        )
+    print(
+        "warning: the invite link works once, for 7 days, and is shown only now; send it to "
+        "the staff member privately.",
+        file=err,
+    )
+    return 0
+
+
+COMMANDS = {
+    "provision": provision,
+    "list-businesses": list_businesses,
+    "create-staff": create_staff,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `portico-admin` console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    command = provision if args.command == "provision" else list_businesses
+    command = COMMANDS[args.command]
     try:
         return command(args, sys.stdout, sys.stderr)
     except OperatorError as error:

@@ -142,9 +142,9 @@ def _accepted() -> Response[Accepted]:
 
 
 PUBLIC = route_responses(404, 413, 422)
-SIGN_IN = route_responses(401, 404, 413, 422, 429)
-LINKS = route_responses(404, 413, 422, success=(202,))
-REDEEM = route_responses(401, 413, 422)
+SIGN_IN = route_responses(401, 403, 404, 413, 422, 429)
+LINKS = route_responses(403, 404, 413, 422, success=(202,))
+REDEEM = route_responses(401, 403, 404, 409, 413, 422)
 
 
 @app.get("/v1/portals/<slug>", tags=["portal"], responses=route_responses(404, 422))

@@ -1,27 +1,135 @@
-"""The customer's billing pages. Today: `GET /v1/me`; the billing issue adds the rest."""
+"""The customer's billing pages: dashboard, invoices, payments, statement and their PDFs.
+
+Every route needs a customer session; the ids come from it, never from the request.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+from datetime import date
+from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.bootstrap import services
+from portico.domain.common import ID_PATTERN
+from portico.domain.statements import Statement
+from portico.errors import BadRequestError
 from portico.http.resolver import create_resolver, customer_only
-from portico.http.responses import route_responses
+from portico.http.responses import ItemList, route_responses
 from portico.observability import logger
-from portico.services.customer_home import CustomerHome, customer_home
+from portico.services import billing
 
 app = create_resolver()
 principal = customer_only(app)
 svc = services()
 
+RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=2048)]
+Language = Annotated[Literal["en", "es"], Query()]
+DateText = Annotated[str | None, Query(max_length=32)]
+READ = route_responses(400, 401, 403, 404)
+PDF = route_responses(401, 403, 404, media_types=("application/pdf",))
+
+
+def _document(body: bytes | str, media_type: str, filename: str) -> Response[Any]:
+    """A download. Bytes are base64-encoded here, as API Gateway expects binary bodies:
+    Powertools' response validation would otherwise try to serialize them as text."""
+    response: Response[Any] = Response(
+        status_code=200,
+        content_type=media_type,
+        body=base64.b64encode(body).decode() if isinstance(body, bytes) else body,
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+    response.base64_encoded = isinstance(body, bytes)
+    return response
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise BadRequestError(
+            f"`{name}` is not a date (YYYY-MM-DD).", code="invalid_date"
+        ) from error
+
 
 @app.get("/v1/me", tags=["customer"], responses=route_responses(401, 403))
-def get_me() -> CustomerHome:
-    """The signed-in customer and the business they belong to."""
-    return customer_home(svc, principal())
+def get_dashboard() -> billing.Dashboard:
+    """Balance, past due, credit, AutoPay, next visit, counts, and the business's details."""
+    return billing.dashboard(svc, principal())
+
+
+@app.get("/v1/me/invoices", tags=["customer"], responses=READ)
+def list_invoices(
+    status: Literal["open", "paid", "all"] = "all", limit: Limit = 20, cursor: Cursor = None
+) -> ItemList[billing.PortalInvoice]:
+    """Sent invoices, unpaid first, then newest."""
+    page = billing.list_invoices(svc, principal(), status, limit, cursor)
+    return ItemList[billing.PortalInvoice].of(page)
+
+
+@app.get("/v1/me/invoices/<invoice_id>", tags=["customer"], responses=READ)
+def get_invoice(invoice_id: RecordId) -> billing.PortalInvoice:
+    """One invoice: lines, tax, totals, amount paid and due, the payments applied."""
+    return billing.get_invoice(svc, principal(), invoice_id)
+
+
+@app.get("/v1/me/invoices/<invoice_id>/pdf", tags=["customer"], responses=PDF)
+def get_invoice_pdf(invoice_id: RecordId, lang: Language = "en") -> Response[Any]:
+    pdf = billing.invoice_pdf(svc, principal(), invoice_id, lang)
+    return _document(pdf, "application/pdf", f"invoice-{invoice_id}.pdf")
+
+
+@app.get("/v1/me/payments", tags=["customer"], responses=READ)
+def list_payments(limit: Limit = 20, cursor: Cursor = None) -> ItemList[billing.PortalPayment]:
+    """Payments and refunds, newest first, with the invoices each was applied to."""
+    return ItemList[billing.PortalPayment].of(
+        billing.list_payments(svc, principal(), limit, cursor)
+    )
+
+
+@app.get("/v1/me/payments/<payment_id>/receipt", tags=["customer"], responses=PDF)
+def get_receipt(payment_id: RecordId, lang: Language = "en") -> Response[Any]:
+    pdf = billing.receipt_pdf(svc, principal(), payment_id, lang)
+    return _document(pdf, "application/pdf", f"receipt-{payment_id}.pdf")
+
+
+@app.get(
+    "/v1/me/statement",
+    tags=["customer"],
+    responses=route_responses(
+        400, 401, 403, media_types=("application/json", "text/csv", "application/pdf")
+    ),
+)
+def get_statement(
+    from_: Annotated[str | None, Query(alias="from", max_length=32)] = None,
+    to: DateText = None,
+    format: Annotated[str, Query(max_length=8)] = "json",
+    lang: Language = "en",
+) -> Response[Any]:
+    """Opening balance, every invoice and payment with a running balance, closing balance.
+    `from`/`to` default to the last 90 days; a year-end statement is Jan 1 to Dec 31."""
+    start, end = _date(from_, "from"), _date(to, "to")
+    if format == "json":
+        found: Statement = billing.statement(svc, principal(), start, end)
+        return Response(status_code=200, content_type="application/json", body=found)
+    if format == "csv":
+        csv = billing.statement_csv(svc, principal(), start, end)
+        return _document(csv, "text/csv; charset=utf-8", "statement.csv")
+    if format == "pdf":
+        pdf = billing.statement_document(svc, principal(), start, end, lang)
+        return _document(pdf, "application/pdf", "statement.pdf")
+    raise BadRequestError("`format` must be json, csv or pdf.", code="invalid_format")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -15,6 +15,7 @@ from portico.clock import Clock, SystemClock
 from portico.config import Settings
 
 if TYPE_CHECKING:
+    from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
     from portico.data.repositories import (
         ApiKeyRepository,
@@ -98,6 +99,13 @@ class Services:
 
         self._table()
         return EstimateRepository()
+
+    @cached_property
+    def billing(self) -> BillingRepository:
+        from portico.data.billing import BillingRepository
+
+        self._table()
+        return BillingRepository()
 
     @cached_property
     def identity(self) -> IdentityRepository:

@@ -30,6 +30,11 @@ def customer_pk(business_id: str, customer_id: str) -> str:
     return f"BIZ#{business_id}#CUST#{customer_id}"
 
 
+def ledger_pk(business_id: str, customer_id: str) -> str:
+    """GSI2: a customer's sent invoices and payments by date, for statements."""
+    return f"{customer_pk(business_id, customer_id)}#LEDGER"
+
+
 class BusinessItem(PorticoItem, discriminator="business"):
     name = UnicodeAttribute()
     slug = UnicodeAttribute()
@@ -109,6 +114,13 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     portal_access = UnicodeAttribute(default="not_invited")
     has_payment_method = BooleanAttribute(default=False)
     autopay_enabled = BooleanAttribute(default=False)
+    credit_balance = NumberAttribute(default=0)
+    # Small summaries kept in the same transaction as each record write, so the dashboard is
+    # one read: {invoice_id: {"number", "due_date", "amount_due"}} for open sent invoices,
+    # {visit_id: date} for scheduled visits, {estimate_id: expiry or ""} for sent estimates.
+    open_invoices = MapAttribute[str, object](default=dict)
+    upcoming_visits = MapAttribute[str, object](default=dict)
+    open_estimates = MapAttribute[str, object](default=dict)
     invited_at = UTCDateTimeAttribute(null=True)
     last_login_at = UTCDateTimeAttribute(null=True)
     # Hashes of the one live link per purpose: issuing a new link replaces the old one.
@@ -155,9 +167,28 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
     memo = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
+    applied_payments = ListAttribute[MapAttribute[str, object]](of=MapAttribute, default=list)
+
     @staticmethod
     def keys(business_id: str, customer_id: str, invoice_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"INVOICE#{invoice_id}"
+
+    @staticmethod
+    def portal_list_keys(
+        business_id: str, customer_id: str, invoice_id: str, issue_date: str, is_open: bool
+    ) -> tuple[str, str]:
+        """GSI3: open invoices first, then newest first (the date is inverted to sort down)."""
+        inverted = 99999999 - int(issue_date.replace("-", ""))
+        return (
+            f"{customer_pk(business_id, customer_id)}#INVOICES",
+            f"{0 if is_open else 1}#{inverted:08d}#{invoice_id}",
+        )
+
+    @staticmethod
+    def ledger_keys(
+        business_id: str, customer_id: str, invoice_id: str, issue_date: str
+    ) -> tuple[str, str]:
+        return ledger_pk(business_id, customer_id), f"{issue_date}#INVOICE#{invoice_id}"
 
     @staticmethod
     def list_keys(business_id: str, invoice_id: str) -> tuple[str, str]:
@@ -176,6 +207,12 @@ class PaymentItem(PorticoItem, discriminator="payment"):
     @staticmethod
     def keys(business_id: str, customer_id: str, payment_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"PAYMENT#{payment_id}"
+
+    @staticmethod
+    def ledger_keys(
+        business_id: str, customer_id: str, payment_id: str, day: str
+    ) -> tuple[str, str]:
+        return ledger_pk(business_id, customer_id), f"{day}#PAYMENT#{payment_id}"
 
 
 class VisitItem(PorticoItem, discriminator="visit"):

@@ -15,7 +15,9 @@ from typing import Any
 
 from portico.errors import BadRequestError
 
-_KEY_ATTRIBUTES = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"})
+_KEY_ATTRIBUTES = frozenset(
+    {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"}
+)
 _MAX_CURSOR = 2048
 
 

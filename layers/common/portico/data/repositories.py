@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
 
-from portico.data.convert import attributes_of, values_of
+from portico.data.convert import attributes_of, plain, values_of
 from portico.data.items import (
     ApiKeyItem,
     BusinessItem,
@@ -26,11 +27,12 @@ from portico.data.items import (
 from portico.data.pagination import decode_cursor, encode_cursor
 from portico.data.table import PorticoItem
 from portico.data.transactions import ConditionsFailed, Transaction
-from portico.domain.billing import Invoice
+from portico.domain.billing import CrmInvoiceStatus, Invoice
 from portico.domain.business import ApiKey, Business, PortalSettings
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
-from portico.domain.service import Estimate, Visit
+from portico.domain.overview import CustomerOverview, OpenInvoice
+from portico.domain.service import Estimate, EstimateStatus, Visit, VisitStatus
 from portico.errors import ConflictError, ValidationFailedError
 
 T = TypeVar("T", bound=DomainModel)
@@ -48,6 +50,14 @@ class SlugTakenError(ConflictError):
 
 class BusinessExistsError(ConflictError):
     code = "business_exists"
+
+
+Actions = list[Any]  # PynamoDB update actions
+
+
+def _entry(summary: Any, key: str) -> Path:
+    """The document path of one entry of a profile summary map."""
+    return cast(Path, summary[key])
 
 
 class UnknownCustomerError(ValidationFailedError):
@@ -119,14 +129,14 @@ class PortalRepository:
             item = PortalSettingsItem.get(*PortalSettingsItem.keys(business_id))
         except DoesNotExist:
             return None
-        return _portal(item)
+        return to_portal(item)
 
     def find_by_slug(self, slug: str) -> tuple[PortalSettings, str] | None:
         """The portal at this address and its business's name (one Query on GSI1)."""
         pk, sk = PortalSettingsItem.slug_index_keys(slug)
         for item in PortalSettingsItem.gsi1.query(pk, PorticoItem.gsi1sk == sk, limit=1):
             if isinstance(item, PortalSettingsItem):
-                return _portal(item), item.business_name
+                return to_portal(item), item.business_name
         return None
 
     def save(self, portal: PortalSettings, business_name: str, previous: PortalSettings) -> None:
@@ -173,7 +183,7 @@ def _portal_item(portal: PortalSettings, business_name: str) -> PortalSettingsIt
     )
 
 
-def _portal(item: PortalSettingsItem) -> PortalSettings:
+def to_portal(item: PortalSettingsItem) -> PortalSettings:
     business_id = item.pk.removeprefix("BIZ#")
     return PortalSettings(business_id=business_id, **values_of(item, PortalSettings.model_fields))
 
@@ -265,6 +275,9 @@ class CustomerRepository:
             CustomerItem.balance_due.set(CustomerItem.balance_due | 0),
             CustomerItem.portal_access.set(CustomerItem.portal_access | "not_invited"),
             CustomerItem.has_payment_method.set(CustomerItem.has_payment_method | False),
+            CustomerItem.open_invoices.set(CustomerItem.open_invoices | {}),
+            CustomerItem.upcoming_visits.set(CustomerItem.upcoming_visits | {}),
+            CustomerItem.open_estimates.set(CustomerItem.open_estimates | {}),
         ]
         if record.email:
             gsi2pk, gsi2sk = CustomerItem.email_keys(business_id, record.email, customer_id)
@@ -275,18 +288,30 @@ class CustomerRepository:
         item.update(actions=actions)
         return to_customer(item)
 
-    def with_portal(
-        self, business_id: str, customer_id: str
-    ) -> tuple[Customer | None, PortalSettings | None, str]:
-        """The customer, their business's portal settings and name (one BatchGetItem)."""
-        keys = [CustomerItem.keys(business_id, customer_id), PortalSettingsItem.keys(business_id)]
-        customer, portal, name = None, None, ""
-        for item in PorticoItem.batch_get(keys):
-            if isinstance(item, CustomerItem):
-                customer = to_customer(item)
-            elif isinstance(item, PortalSettingsItem):
-                portal, name = _portal(item), item.business_name
-        return customer, portal, name
+    def overview(self, business_id: str, customer_id: str) -> CustomerOverview | None:
+        """The customer with their profile summaries, their business and its portal
+        (one BatchGetItem); None if any of them is missing."""
+        keys = [
+            CustomerItem.keys(business_id, customer_id),
+            PortalSettingsItem.keys(business_id),
+            BusinessItem.keys(business_id),
+        ]
+        found: dict[type, Any] = {type(item): item for item in PorticoItem.batch_get(keys)}
+        customer, portal = found.get(CustomerItem), found.get(PortalSettingsItem)
+        business = found.get(BusinessItem)
+        if customer is None or portal is None or business is None:
+            return None
+        return CustomerOverview(
+            customer=to_customer(customer),
+            business=_business(business),
+            portal=to_portal(portal),
+            open_invoices=[
+                OpenInvoice(invoice_id=key, **plain(value))
+                for key, value in plain(customer.open_invoices or {}).items()
+            ],
+            upcoming_visits={k: str(v) for k, v in plain(customer.upcoming_visits or {}).items()},
+            open_estimates={k: str(v) for k, v in plain(customer.open_estimates or {}).items()},
+        )
 
     def list(
         self, business_id: str, which: CustomerFilter, limit: int, cursor: str | None
@@ -408,7 +433,6 @@ class OwnedRecordRepository[R: DomainModel]:
                 f"The {self.kind} changed while it was being saved; try again."
             ) from error
 
-    # Hooks for records that move money (invoices keep the customer's balance).
     def _touch_customer(
         self,
         tx: Transaction,
@@ -418,16 +442,33 @@ class OwnedRecordRepository[R: DomainModel]:
         previous: R | None,
         moved: bool,
     ) -> None:
-        """Check the customer exists (the invoice override also moves their balance)."""
-        tx.check(
-            "customer",
-            CustomerItem,
-            *CustomerItem.keys(business_id, customer_id),
-            condition=CustomerItem.pk.exists(),
-        )
+        """The customer must exist; their profile's summaries follow the record."""
+        counted_before = None if previous is None or moved else previous
+        actions = self._customer_actions(record, counted_before)
+        keys = CustomerItem.keys(business_id, customer_id)
+        exists = CustomerItem.pk.exists()
+        if actions:
+            tx.update("customer", CustomerItem(*keys), actions=actions, condition=exists)
+        else:
+            tx.check("customer", CustomerItem, *keys, condition=exists)
 
     def _release_from(self, tx: Transaction, business_id: str, previous: R) -> None:
-        """Undo what `previous` added to its former customer, when a record moves."""
+        """Undo what `previous` added to its former customer's profile, when a record moves."""
+        actions = self._release_actions(previous)
+        if actions:
+            customer = previous.customer_id  # type: ignore[attr-defined]
+            tx.update(
+                "old_customer",
+                CustomerItem(*CustomerItem.keys(business_id, customer)),
+                actions=actions,
+            )
+
+    def _customer_actions(self, record: R, previous: R | None) -> Actions:
+        """Profile updates for saving `record` (previous: as stored on the same customer)."""
+        return []
+
+    def _release_actions(self, previous: R) -> Actions:
+        return []
 
     def _owner(self, business_id: str, record_id: str) -> str | None:
         try:
@@ -465,47 +506,77 @@ class OwnedRecordRepository[R: DomainModel]:
 
 
 class VisitRepository(OwnedRecordRepository[Visit]):
+    """Scheduled visits are listed on the profile, so the dashboard finds the next one."""
+
     kind = "visit"
     item_cls = VisitItem
     domain_cls = Visit
     id_field = "visit_id"
 
+    def _customer_actions(self, record: Visit, previous: Visit | None) -> Actions:
+        entry = _entry(CustomerItem.upcoming_visits, record.visit_id)
+        if record.status is VisitStatus.SCHEDULED:
+            return [entry.set(record.date.isoformat())]
+        return [entry.remove()]
+
+    def _release_actions(self, previous: Visit) -> Actions:
+        return [_entry(CustomerItem.upcoming_visits, previous.visit_id).remove()]
+
 
 class EstimateRepository(OwnedRecordRepository[Estimate]):
+    """Sent estimates are listed on the profile, so the dashboard can count open ones."""
+
     kind = "estimate"
     item_cls = EstimateItem
     domain_cls = Estimate
     id_field = "estimate_id"
 
+    def _customer_actions(self, record: Estimate, previous: Estimate | None) -> Actions:
+        entry = _entry(CustomerItem.open_estimates, record.estimate_id)
+        if record.status is EstimateStatus.SENT:
+            expiry = record.expiry_date.isoformat() if record.expiry_date else ""
+            return [entry.set(expiry)]
+        return [entry.remove()]
+
+    def _release_actions(self, previous: Estimate) -> Actions:
+        return [_entry(CustomerItem.open_estimates, previous.estimate_id).remove()]
+
 
 class InvoiceRepository(OwnedRecordRepository[Invoice]):
-    """Invoices also keep their customer's `balance_due` in the same transaction."""
+    """Invoices also keep their customer's balance and open-invoice summary in the same
+    transaction, and sent ones are listed for the portal (GSI3) and the statement (GSI2)."""
 
     kind = "invoice"
     item_cls = InvoiceItem
     domain_cls = Invoice
     id_field = "invoice_id"
 
-    def _touch_customer(
-        self,
-        tx: Transaction,
-        business_id: str,
-        customer_id: str,
-        record: Invoice,
-        previous: Invoice | None,
-        moved: bool,
-    ) -> None:
-        delta = record.counted_due - (0 if previous is None or moved else previous.counted_due)
-        tx.update(
-            "customer",
-            CustomerItem(*CustomerItem.keys(business_id, customer_id)),
-            actions=[CustomerItem.balance_due.add(delta)],
-            condition=CustomerItem.pk.exists(),
-        )
+    def _customer_actions(self, record: Invoice, previous: Invoice | None) -> Actions:
+        delta = record.counted_due - (previous.counted_due if previous else 0)
+        entry = _entry(CustomerItem.open_invoices, record.invoice_id)
+        summary = {
+            "number": record.number,
+            "due_date": record.due_date.isoformat(),
+            "amount_due": record.counted_due,
+        }
+        listed = entry.set(summary) if record.counted_due > 0 else entry.remove()
+        return [CustomerItem.balance_due.add(delta), listed]
 
-    def _release_from(self, tx: Transaction, business_id: str, previous: Invoice) -> None:
-        tx.update(
-            "old_customer",
-            CustomerItem(*CustomerItem.keys(business_id, previous.customer_id)),
-            actions=[CustomerItem.balance_due.add(-previous.counted_due)],
-        )
+    def _release_actions(self, previous: Invoice) -> Actions:
+        return [
+            CustomerItem.balance_due.add(-previous.counted_due),
+            _entry(CustomerItem.open_invoices, previous.invoice_id).remove(),
+        ]
+
+    def _item(self, business_id: str, record: Invoice) -> InvoiceItem:
+        """Sent invoices also join the customer's portal list (GSI3) and ledger (GSI2)."""
+        item: InvoiceItem = super()._item(business_id, record)
+        if record.status is CrmInvoiceStatus.SENT:
+            issued = record.issue_date.isoformat()
+            item.gsi3pk, item.gsi3sk = InvoiceItem.portal_list_keys(
+                business_id, record.customer_id, record.invoice_id, issued, record.amount_due > 0
+            )
+            item.gsi2pk, item.gsi2sk = InvoiceItem.ledger_keys(
+                business_id, record.customer_id, record.invoice_id, issued
+            )
+        return item

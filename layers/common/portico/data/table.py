@@ -29,7 +29,8 @@ class Gsi1(GlobalSecondaryIndex["PorticoItem"]):
 
 
 class Gsi2(GlobalSecondaryIndex["PorticoItem"]):
-    """Customer by email within a business (the portal username)."""
+    """Customer (and staff member) by email within a business; a customer's ledger of sent
+    invoices and payments by date, for statements."""
 
     class Meta:
         index_name = "GSI2"
@@ -37,6 +38,17 @@ class Gsi2(GlobalSecondaryIndex["PorticoItem"]):
 
     gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
+
+
+class Gsi3(GlobalSecondaryIndex["PorticoItem"]):
+    """Sparse: a customer's invoices as the portal lists them, open first, then newest."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
 
 
 class PorticoItem(Model):
@@ -53,11 +65,14 @@ class PorticoItem(Model):
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
     entity = DiscriminatorAttribute(attr_name="type")
     expires_at = TTLAttribute(null=True, attr_name="ttl")
 
     gsi1 = Gsi1()
     gsi2 = Gsi2()
+    gsi3 = Gsi3()
 
 
 def _all_models(cls: type[Model]) -> list[type[Model]]:
@@ -104,7 +119,7 @@ def table_schema() -> dict[str, Any]:
                 {"AttributeName": f"{index.Meta.index_name}PK", "KeyType": "HASH"},
                 {"AttributeName": f"{index.Meta.index_name}SK", "KeyType": "RANGE"},
             ]
-            for index in (Gsi1, Gsi2)
+            for index in (Gsi1, Gsi2, Gsi3)
         },
         "TimeToLiveAttribute": "ttl",
     }

@@ -64,11 +64,20 @@ class InvoiceRecord(DomainModel):
         return sum(line.amount for line in self.lines)
 
 
+class AppliedPayment(DomainModel):
+    """A payment (or part of one) applied to an invoice."""
+
+    payment_id: str
+    amount: Amount
+    paid_on: date
+
+
 class Invoice(InvoiceRecord):
     """An invoice with what Portico tracks: payments applied and the status they imply."""
 
     invoice_id: str
     amount_paid: Amount = 0
+    applied_payments: list[AppliedPayment] = Field(default_factory=list)
     updated_at: datetime
 
     @property
@@ -110,13 +119,15 @@ class InvoiceView(DomainModel):
     amount_due: int
     autopay_eligible: StrictBool
     memo: str | None
+    applied_payments: list[AppliedPayment]
     updated_at: datetime
 
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceView:
         return cls(
-            **invoice.model_dump(exclude={"status", "lines"}),
+            **invoice.model_dump(exclude={"status", "lines", "applied_payments"}),
             lines=invoice.lines,
+            applied_payments=invoice.applied_payments,
             status=invoice.portal_status,
             subtotal=invoice.subtotal,
             amount_due=invoice.amount_due,
@@ -132,6 +143,7 @@ class PaymentStatus(StrEnum):
 
 class PaymentApplication(DomainModel):
     invoice_id: str
+    invoice_number: str | None = None
     amount: Amount
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from portico.errors import ForbiddenError, UnauthorizedError
-from portico.identity.principal import BUSINESS_ROLES, Principal, Role
+from portico.identity.principal import BUSINESS_ROLES, CustomerScope, Principal, Role
 
 
 def principal_of(event: dict[str, Any]) -> Principal | None:
@@ -22,11 +22,19 @@ def principal_of(event: dict[str, Any]) -> Principal | None:
     subject = context.get("subject")
     if not business_id or not subject:
         return None
+    scope = None
+    if role == Role.CUSTOMER and {"tabs", "timezone", "currency"} <= set(context):
+        scope = CustomerScope(
+            tabs=frozenset(tab for tab in str(context["tabs"]).split(",") if tab),
+            timezone=str(context["timezone"]),
+            currency=str(context["currency"]),
+        )
     return Principal(
         role=Role(role),
         business_id=business_id,
         subject=subject,
         customer_id=context.get("customer_id"),
+        scope=scope,
     )
 
 
@@ -45,6 +53,6 @@ def require_customer(event: dict[str, Any]) -> Principal:
     principal = principal_of(event)
     if principal is None:
         raise UnauthorizedError("Sign in to continue.")
-    if principal.role is not Role.CUSTOMER or not principal.customer_id:
+    if principal.role is not Role.CUSTOMER or not principal.customer_id or not principal.scope:
         raise ForbiddenError("This route is for customers only.")
     return principal

@@ -50,11 +50,17 @@ _DESCRIPTIONS = {
 }
 
 
-def route_responses(*errors: int, success: tuple[int, ...] = (200,)) -> dict[int, OpenAPIResponse]:
+def route_responses(
+    *errors: int, success: tuple[int, ...] = (200,), media_types: tuple[str, ...] = ()
+) -> dict[int, OpenAPIResponse]:
     """OpenAPI entries for a route: its success statuses (Powertools fills in their schema
     from the return type, but only when they are listed) and the error statuses it may
     answer, with the error body."""
     documented = {status: OpenAPIResponse(description=_DESCRIPTIONS[status]) for status in success}
+    if media_types:  # documents (PDF, CSV) rather than the JSON of the return type
+        binary = {"type": "string", "format": "binary"}
+        for status in success:
+            documented[status]["content"] = {kind: {"schema": binary} for kind in media_types}
     # Every validated route may answer 422; listing it keeps Powertools' own schema out.
     for status in sorted({*errors, 422}):
         documented[status] = OpenAPIResponse(

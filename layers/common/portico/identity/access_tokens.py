@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import jwt
 
 from portico.errors import UnauthorizedError
-from portico.identity.principal import Principal, Role
+from portico.identity.principal import CustomerScope, Principal, Role
 
 ALGORITHM = "HS256"
 ISSUER = "portico"
@@ -92,7 +92,7 @@ def issue_access_token(
     """A signed access token for a customer or staff session."""
     kid, secret = keys.current()
     issued = int(now.timestamp())
-    claims = {
+    claims: dict[str, Any] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": principal.subject,
@@ -105,6 +105,10 @@ def issue_access_token(
     }
     if principal.customer_id:
         claims["cid"] = principal.customer_id
+    if principal.scope:
+        claims["tabs"] = sorted(principal.scope.tabs)
+        claims["tz"] = principal.scope.timezone
+        claims["cur"] = principal.scope.currency
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": kid})
 
 
@@ -151,8 +155,18 @@ def _principal(claims: dict[str, Any], now: int) -> Principal:
     if role not in _SESSION_ROLES or not isinstance(subject, str) or not isinstance(business, str):
         raise InvalidAccessToken("The session is not valid.")
     customer_id = claims.get("cid")
-    if role == Role.CUSTOMER and customer_id != subject:
-        raise InvalidAccessToken("The session is not valid.")
+    scope = None
+    if role == Role.CUSTOMER:
+        tabs, timezone, currency = claims.get("tabs"), claims.get("tz"), claims.get("cur")
+        if (
+            customer_id != subject
+            or not isinstance(tabs, list)
+            or not all(isinstance(tab, str) for tab in tabs)
+            or not isinstance(timezone, str)
+            or not isinstance(currency, str)
+        ):
+            raise InvalidAccessToken("The session is not valid.")
+        scope = CustomerScope(tabs=frozenset(tabs), timezone=timezone, currency=currency)
     return Principal(
-        role=Role(role), business_id=business, subject=subject, customer_id=customer_id
+        role=Role(role), business_id=business, subject=subject, customer_id=customer_id, scope=scope
     )

@@ -17,10 +17,17 @@ from portico.domain.accounts import LinkToken, NewSession, SessionTokens, StaffM
 from portico.domain.business import PortalSettings
 from portico.domain.customer import Customer, PortalAccess
 from portico.domain.email_jobs import FreshLinkRequested, LoginLinkRequested, StaffInviteRequested
-from portico.errors import NotFoundError, ThrottledError, UnauthorizedError
+from portico.domain.overview import CustomerOverview
+from portico.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ThrottledError,
+    UnauthorizedError,
+)
 from portico.identity.access_tokens import ACCESS_TOKEN_SECONDS, issue_access_token
 from portico.identity.passwords import check_policy, hash_password, verify_password
-from portico.identity.principal import Principal, Role
+from portico.identity.principal import CustomerScope, Principal, Role
 from portico.identity.tokens import LinkPurpose, new_token, token_hash
 
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
@@ -65,6 +72,8 @@ def request_link(
     The same single SendMessage happens whether or not the email is known.
     """
     portal = enabled_portal(svc, slug)
+    if purpose is LinkPurpose.MAGIC_LINK:
+        _require_method(portal, "magic_link")
     svc.email_jobs.enqueue(
         [
             LoginLinkRequested(
@@ -124,6 +133,8 @@ def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
     """Invite or signup link: set the password and sign in (customer or staff)."""
     link = _usable_link(svc, token, {LinkPurpose.CREATE_LOGIN, LinkPurpose.STAFF_INVITE})
     check_policy(password, context=(link.email, link.email.split("@")[0]))
+    if link.purpose is LinkPurpose.CREATE_LOGIN:
+        _one_login_per_email(svc, link)
     password_hash = hash_password(password)
     if link.purpose is LinkPurpose.STAFF_INVITE:
         session, refresh = _new_session(svc, Role.STAFF, link.business_id, link.subject_id)
@@ -132,6 +143,26 @@ def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
         session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
         svc.identity.redeem_customer_link(link, session, svc.clock.now(), password_hash)
     return _tokens(svc, session, refresh)
+
+
+def _one_login_per_email(svc: Services, link: LinkToken) -> None:
+    # The email is the username: two customers sharing one (a household with two
+    # properties) may not both have a login, or sign-in could not tell them apart.
+    others = svc.identity.customers_by_email(link.business_id, link.email)
+    if any(
+        c.customer_id != link.subject_id and c.portal_access is PortalAccess.ACTIVE for c in others
+    ):
+        raise ConflictError(
+            "Another account at this business already signs in with this email.",
+            code="email_in_use",
+        )
+
+
+def _require_method(portal: PortalSettings, method: str) -> None:
+    if not getattr(portal.login_methods, method):
+        raise ForbiddenError(
+            "This business does not offer that way of signing in.", code="login_method_disabled"
+        )
 
 
 def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
@@ -144,8 +175,12 @@ def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
 
 
 def magic_sign_in(svc: Services, token: str) -> SessionTokens:
-    """Magic link: sign in without a password."""
+    """Magic link: sign in without a password, if the business offers it."""
     link = _usable_link(svc, token, {LinkPurpose.MAGIC_LINK})
+    portal = svc.portals.get(link.business_id)
+    if portal is None or not portal.enabled:
+        raise NotFoundError("No portal at this address.", code="portal_not_found")
+    _require_method(portal, "magic_link")
     session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
     svc.identity.redeem_customer_link(link, session, svc.clock.now())
     return _tokens(svc, session, refresh)
@@ -192,6 +227,7 @@ def sign_in(
 ) -> tuple[SessionTokens, Customer]:
     """Password sign-in for a customer of the portal at `slug`."""
     portal = enabled_portal(svc, slug)
+    _require_method(portal, "password")
     now = svc.clock.now()
     keys = _throttle_keys("login", portal.business_id, email, client_ip, _window(now))
     _check_throttle(svc, keys, now)
@@ -252,14 +288,33 @@ def _new_session(
     return session, refresh
 
 
-def _tokens(
-    svc: Services, session: NewSession, refresh: str, session_id: str | None = None
-) -> SessionTokens:
+def customer_scope(overview: CustomerOverview) -> CustomerScope:
+    """The tabs this customer may see (the business's, less Invoices for a customer the
+    business does not send invoices to), with the business's time zone and currency."""
+    tabs = {name for name, enabled in overview.portal.tabs.model_dump().items() if enabled}
+    if not overview.customer.send_invoices:
+        tabs.discard("invoices")
+    return CustomerScope(
+        tabs=frozenset(tabs),
+        timezone=overview.business.timezone,
+        currency=overview.business.currency,
+    )
+
+
+def _tokens(svc: Services, session: NewSession, refresh: str) -> SessionTokens:
+    """The access token for a session; a customer's carries their scope, read now."""
+    scope = None
+    if session.role is Role.CUSTOMER:
+        overview = svc.customers.overview(session.business_id, session.subject_id)
+        if overview is None:
+            raise UnauthorizedError("This account no longer exists.", code="session_ended")
+        scope = customer_scope(overview)
     principal = Principal(
         role=session.role,
         business_id=session.business_id,
         subject=session.subject_id,
         customer_id=session.subject_id if session.role is Role.CUSTOMER else None,
+        scope=scope,
     )
     access = issue_access_token(svc.signing_keys, principal, session.session_id, svc.clock.now())
     return SessionTokens(

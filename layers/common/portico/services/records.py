@@ -116,6 +116,7 @@ def upsert_invoice(
         return Invoice(
             invoice_id=invoice_id,
             amount_paid=amount_paid,
+            applied_payments=previous.applied_payments if previous else [],
             updated_at=svc.clock.now(),
             **dict(record),
         )

@@ -1,0 +1,190 @@
+"""Rendering Portico's emails: Jinja2 templates shipped in this package, HTML autoescaped,
+a plain-text and an HTML part each, in English or Spanish.
+
+Every email has the same letterhead (the business's name or logo, its colour) and footer (its
+contact details and the portal link, DESIGN section 2). Business-written text (the invite's
+subject and message) never reaches Jinja as a template: `portico.email.merge` substitutes its
+merge tags and the result is passed in as a value, escaped like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import formataddr
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portico.domain.business import PortalSettings
+from portico.domain.invitations import InviteTemplate, Language
+from portico.email.catalog import ACCOUNT, INVITE, LAYOUT, AccountEmail
+from portico.email.merge import merge_html, merge_subject, merge_text, one_line
+from portico.email.sender import EmailMessage
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every email shows about the business: name, logo, colour, contact, portal link."""
+
+    business_name: str
+    portal_url: str
+    color: str = "#0b6bcb"
+    logo_url: str | None = None
+    contact_lines: tuple[str, ...] = field(default_factory=tuple)
+    reply_to: str | None = None
+
+    @property
+    def button_text_color(self) -> str:
+        """Black or white, whichever reads better on the business's colour (WCAG contrast)."""
+        red, green, blue = (int(self.color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+        def linear(channel: float) -> float:
+            return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+        luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+        # Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05.
+        return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
+
+
+def letterhead(business_name: str, portal: PortalSettings, portal_base_url: str) -> Letterhead:
+    """The letterhead of a business's emails, from its portal settings."""
+    contact = portal.contact
+    lines = [contact.phone, contact.email, contact.website]
+    if contact.address:
+        address = contact.address
+        place = " ".join(part for part in (address.region, address.postal_code) if part)
+        lines.append(", ".join(part for part in (address.line1, address.city, place) if part))
+    return Letterhead(
+        business_name=one_line(business_name),
+        portal_url=portal_url(portal_base_url, portal.slug),
+        color=portal.branding.primary_color,
+        logo_url=portal.branding.logo_url,
+        contact_lines=tuple(one_line(line) for line in lines if line),
+        reply_to=contact.email,
+    )
+
+
+def portal_url(portal_base_url: str, slug: str) -> str:
+    """The portal's address: its login page for someone signed out."""
+    return f"{portal_base_url.rstrip('/')}/p/{slug}"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def _environment() -> Environment:
+    # Imported here, not at module level: only the mailer renders, and Jinja2 costs import
+    # time the API handlers (which import the domain models next to this) should not pay.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # On for HTML and for anything unnamed; off only for the plain-text part, where
+        # escaping would print `&amp;` to the reader and markup means nothing.
+        autoescape=select_autoescape(
+            enabled_extensions=("html",),
+            disabled_extensions=("txt",),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    environment = _environment()
+    text = environment.get_template(f"{name}.txt").render(context)
+    html = environment.get_template(f"{name}.html").render(context)
+    return text, html
+
+
+def render_account_email(
+    kind: AccountEmail, head: Letterhead, *, name: str, link: str, language: Language = "en"
+) -> RenderedEmail:
+    """A create-login (signup), magic-link, password-reset or staff-invite email."""
+    words = {
+        key: value.format(business=head.business_name, name=one_line(name))
+        for key, value in ACCOUNT[language][kind].items()
+    }
+    subject = one_line(words["subject"])
+    text, html = _render(
+        "account",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "link": link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_invite(
+    head: Letterhead,
+    template: InviteTemplate,
+    values: Mapping[str, str],
+    *,
+    create_login_link: str,
+    language: Language = "en",
+    preview: bool = False,
+) -> RenderedEmail:
+    """The business's invite: its subject and message with the merge tags filled in, then
+    the create-login button, then the footer."""
+    layout = _layout(language, head)
+    subject = merge_subject(template.subject, values)
+    if preview:
+        subject = f"{layout['preview']} {subject}"
+    text, html = _render(
+        "invite",
+        {
+            "brand": head,
+            "lang": language,
+            "t": layout,
+            "subject": subject,
+            "words": INVITE[language],
+            "message_text": merge_text(template.message, values).strip(),
+            "message_html": merge_html(template.message, values),
+            "link": create_login_link,
+            "preview_note": layout["preview_note"] if preview else None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def _layout(language: Language, head: Letterhead) -> dict[str, str]:
+    return {
+        key: value.format(business=head.business_name) for key, value in LAYOUT[language].items()
+    }
+
+
+def email_message(
+    head: Letterhead, rendered: RenderedEmail, *, to: str, platform_sender: str
+) -> EmailMessage:
+    """The message to send: from "{business} <platform sender>", replies to the business."""
+    return EmailMessage(
+        to=to,
+        # formataddr quotes the name and encodes non-ASCII (RFC 2047); one_line already took
+        # out anything that could end the header.
+        sender=formataddr((head.business_name, platform_sender), charset="utf-8"),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        reply_to=head.reply_to,
+    )

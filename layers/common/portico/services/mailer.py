@@ -1,0 +1,355 @@
+"""The mailer: turns queued email jobs into emails (DESIGN 4.5).
+
+Routes only enqueue jobs; this is where customers are looked up, links issued and emails
+sent. What a job cannot ever do (the business, customer or staff member is gone, the
+customer has no email, a login exists already) is logged and dropped: retrying would not
+change it. Anything else that goes wrong, SES's rate limit first of all, is raised so the
+queue delivers the job again later, and after five receives parks it in the dead-letter
+queue.
+
+Nothing here logs a token, a link, a password or an email address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from portico.bootstrap import Services
+from portico.domain.accounts import StaffStatus
+from portico.domain.business import Business, PortalSettings
+from portico.domain.customer import Customer, PortalAccess
+from portico.domain.email_jobs import (
+    EmailJob,
+    FreshLinkRequested,
+    InvitePreviewRequested,
+    InviteRequested,
+    LoginLinkRequested,
+    PasswordResetRequested,
+    StaffInviteRequested,
+)
+from portico.domain.invitations import InviteTemplateName, Language, template_for
+from portico.email.catalog import AccountEmail
+from portico.email.render import (
+    Letterhead,
+    RenderedEmail,
+    email_message,
+    letterhead,
+    render_account_email,
+    render_invite,
+)
+from portico.errors import ConflictError
+from portico.identity.tokens import LinkPurpose
+from portico.observability import logger
+from portico.services.accounts import customer_for_sign_in, issue_link, link_url
+
+SAMPLE_CUSTOMER = "Alex Sample"
+# Portal pages the link merge tags open (below `/p/{slug}`); the page asks a signed-out
+# visitor to sign in first.
+_PAGES = {
+    "ADD_PAYMENT_METHOD_LINK": "/payment-methods",
+    "REVIEW_LINK": "/review",
+    "WORK_REQUEST_LINK": "/requests",
+}
+# SES v2 error codes that mean "slow down": the message is fine, the rate is not.
+_RATE_LIMITS = frozenset(
+    {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
+)
+_EMAIL_OF_PURPOSE: dict[LinkPurpose, AccountEmail] = {
+    LinkPurpose.CREATE_LOGIN: "create_login",
+    LinkPurpose.MAGIC_LINK: "magic_link",
+    LinkPurpose.RESET_PASSWORD: "reset_password",
+    LinkPurpose.STAFF_INVITE: "staff_invite",
+}
+
+
+class Dropped(Exception):
+    """The job can never be done; it is logged and removed from the queue."""
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """A business as its emails need it."""
+
+    business: Business
+    portal: PortalSettings
+    head: Letterhead
+
+    @property
+    def business_id(self) -> str:
+        return self.business.business_id
+
+    @property
+    def language(self) -> Language:
+        """The language of the business's own emails (invites, staff, business-sent resets)."""
+        return self.portal.invite_templates.language
+
+
+def is_rate_limit(error: BaseException) -> bool:
+    """Whether `error` is SES (botocore) saying "too many requests"."""
+    response = getattr(error, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code in _RATE_LIMITS
+
+
+class Mailer:
+    """Sends what email jobs ask for. Make one per batch of jobs: it remembers the
+    businesses it has read, for that batch only."""
+
+    def __init__(self, svc: Services) -> None:
+        self._svc = svc
+        self._senders: dict[str, _Sender | None] = {}
+
+    def handle(self, job: EmailJob) -> str | None:
+        """Do the job; returns the kind of email sent, or None when nothing is to be sent.
+
+        Raises on anything worth another try (SES throttling, a DynamoDB error)."""
+        try:
+            sent = self._dispatch(job)
+        except Dropped as reason:
+            logger.info("email job dropped", extra={"job": job.kind, "reason": str(reason)})
+            return None
+        if sent is None:
+            logger.info("email job needs no email", extra={"job": job.kind})
+        return sent
+
+    def _dispatch(self, job: EmailJob) -> str | None:
+        match job:
+            case LoginLinkRequested():
+                return self._login_link(job)
+            case FreshLinkRequested():
+                return self._fresh_link(job)
+            case InviteRequested():
+                return self._invite(job)
+            case PasswordResetRequested():
+                return self._password_reset(job)
+            case InvitePreviewRequested():
+                return self._invite_preview(job)
+            case StaffInviteRequested():
+                return self._staff_invite(job)
+
+    # --- jobs -----------------------------------------------------------------------------
+
+    def _login_link(self, job: LoginLinkRequested) -> str | None:
+        """Signup, magic link or forgot password at a portal. Unknown emails get nothing;
+        someone known without a login gets the create-login email whatever they asked."""
+        sender = self._enabled(job.business_id)
+        customers = [
+            customer
+            for customer in self._svc.identity.customers_by_email(job.business_id, job.email)
+            if customer.email
+        ]
+        active = customer_for_sign_in(customers)
+        if active is None:
+            # Several records may share an email (two properties); the first by id is the
+            # one that gets the login, as deterministic as the index order.
+            return self._create_login(sender, customers[0], job.language) if customers else None
+        if job.purpose == "magic_link":
+            if not sender.portal.login_methods.magic_link:
+                raise Dropped("magic links are off at this portal")
+            return self._account_link(sender, LinkPurpose.MAGIC_LINK, active, job.language)
+        if job.purpose == "reset_password":
+            return self._account_link(sender, LinkPurpose.RESET_PASSWORD, active, job.language)
+        return None  # create_login for someone who has a login already
+
+    def _fresh_link(self, job: FreshLinkRequested) -> str | None:
+        """An expired or spent link asked for a fresh one: same purpose, same person, as
+        long as their email is still the one the link went to."""
+        link = self._svc.identity.link(job.token_hash)
+        if link is None:
+            return None
+        sender = self._sender(link.business_id)
+        if link.purpose is LinkPurpose.STAFF_INVITE:
+            return self._staff_invite(
+                StaffInviteRequested(business_id=link.business_id, staff_id=link.subject_id),
+                expected_email=link.email,
+            )
+        self._require_enabled(sender)
+        customer = self._svc.customers.get(link.business_id, link.subject_id)
+        if customer is None or customer.email != link.email:
+            raise Dropped("the customer or their email changed")
+        language = sender.language
+        active = customer.portal_access is PortalAccess.ACTIVE
+        if link.purpose is LinkPurpose.CREATE_LOGIN:
+            return None if active else self._create_login(sender, customer, language)
+        if not active:
+            raise Dropped("the customer has no login")
+        if link.purpose is LinkPurpose.MAGIC_LINK and not sender.portal.login_methods.magic_link:
+            raise Dropped("magic links are off at this portal")
+        return self._account_link(sender, link.purpose, customer, language)
+
+    def _invite(self, job: InviteRequested) -> str:
+        """The business's invite: a create-login link in the template that fits the
+        customer. Issuing the link marks them invited and replaces any older invite."""
+        sender = self._enabled(job.business_id)
+        customer = self._invitable(sender, job.customer_id)
+        assert customer.email is not None  # checked by _invitable
+        token = self._issue(LinkPurpose.CREATE_LOGIN, sender, customer.customer_id, customer.email)
+        create_login = link_url(self._svc, sender.portal.slug, LinkPurpose.CREATE_LOGIN, token)
+        values = self._merge_values(sender, customer.name, create_login, sample=False)
+        rendered = self._invite_email(sender, template_for(customer), values, create_login)
+        self._send(sender, rendered, customer.email, "invite")
+        return "invite"
+
+    def _password_reset(self, job: PasswordResetRequested) -> str:
+        """The business sent a reset: a reset link for someone with a login, otherwise the
+        create-login email (they have no password to reset)."""
+        sender = self._enabled(job.business_id)
+        customer = self._svc.customers.get(job.business_id, job.customer_id)
+        if customer is None or not customer.email:
+            raise Dropped("unknown customer or no email")
+        if customer.portal_access is PortalAccess.ACTIVE:
+            return self._account_link(sender, LinkPurpose.RESET_PASSWORD, customer, sender.language)
+        return self._create_login(sender, customer, sender.language)
+
+    def _invite_preview(self, job: InvitePreviewRequested) -> str:
+        """The invite as a customer would get it, for the business to check: a sample
+        customer, and every link opening the portal's login page (no account, no token)."""
+        sender = self._sender(job.business_id)
+        login_page = sender.head.portal_url
+        values = self._merge_values(sender, SAMPLE_CUSTOMER, login_page, sample=True)
+        rendered = self._invite_email(sender, job.template, values, login_page, preview=True)
+        self._send(sender, rendered, job.to_email, "invite_preview")
+        return "invite_preview"
+
+    def _staff_invite(self, job: StaffInviteRequested, expected_email: str | None = None) -> str:
+        sender = self._sender(job.business_id)
+        member = self._svc.identity.staff(job.business_id, job.staff_id)
+        if member is None or member.status is StaffStatus.ACTIVE:
+            raise Dropped("unknown staff member, or already signed up")
+        if expected_email is not None and member.email != expected_email:
+            raise Dropped("the staff member's email changed")
+        token = self._issue(LinkPurpose.STAFF_INVITE, sender, member.staff_id, member.email)
+        url = link_url(self._svc, sender.portal.slug, LinkPurpose.STAFF_INVITE, token)
+        rendered = render_account_email(
+            "staff_invite", sender.head, name=member.name, link=url, language=sender.language
+        )
+        self._send(sender, rendered, member.email, "staff_invite")
+        return "staff_invite"
+
+    # --- the pieces -----------------------------------------------------------------------
+
+    def _create_login(self, sender: _Sender, customer: Customer, language: Language) -> str:
+        if self._email_in_use(sender, customer):
+            raise Dropped("another customer with this email has a login")
+        return self._account_link(sender, LinkPurpose.CREATE_LOGIN, customer, language)
+
+    def _account_link(
+        self, sender: _Sender, purpose: LinkPurpose, customer: Customer, language: Language
+    ) -> str:
+        """Issue a link of `purpose` for the customer and send its account email."""
+        assert customer.email is not None  # callers only pass customers with an email
+        token = self._issue(purpose, sender, customer.customer_id, customer.email)
+        url = link_url(self._svc, sender.portal.slug, purpose, token)
+        kind = _EMAIL_OF_PURPOSE[purpose]
+        rendered = render_account_email(
+            kind, sender.head, name=customer.name, link=url, language=language
+        )
+        self._send(sender, rendered, customer.email, kind)
+        return kind
+
+    def _issue(self, purpose: LinkPurpose, sender: _Sender, subject_id: str, email: str) -> str:
+        try:
+            return issue_link(self._svc, purpose, sender.business_id, subject_id, email)
+        except ConflictError as error:
+            # The customer got a login, or their email changed, since the job was queued.
+            raise Dropped("the link was refused: " + error.code) from error
+
+    def _invitable(self, sender: _Sender, customer_id: str) -> Customer:
+        customer = self._svc.customers.get(sender.business_id, customer_id)
+        if customer is None:
+            raise Dropped("unknown customer")
+        if not customer.email:
+            raise Dropped("the customer has no email")
+        if customer.portal_access is PortalAccess.ACTIVE:
+            raise Dropped("the customer has a login already")
+        if self._email_in_use(sender, customer):
+            raise Dropped("another customer with this email has a login")
+        return customer
+
+    def _email_in_use(self, sender: _Sender, customer: Customer) -> bool:
+        """Whether another of the business's customers with this email has a login (the
+        email is the username, so only one of them can)."""
+        assert customer.email is not None
+        return any(
+            other.customer_id != customer.customer_id and other.portal_access is PortalAccess.ACTIVE
+            for other in self._svc.identity.customers_by_email(sender.business_id, customer.email)
+        )
+
+    def _merge_values(
+        self, sender: _Sender, customer_name: str, create_login: str, *, sample: bool
+    ) -> dict[str, str]:
+        portal = sender.head.portal_url
+        values = {
+            "CUSTOMER_NAME": customer_name,
+            "BUSINESS_NAME": sender.head.business_name,
+            "CUSTOMER_PORTAL_LINK": portal,
+            "CREATE_LOGIN_LINK": create_login,
+        }
+        # A preview's links all open the login page: a sample customer has no pages.
+        values |= {tag: portal if sample else portal + page for tag, page in _PAGES.items()}
+        return values
+
+    def _invite_email(
+        self,
+        sender: _Sender,
+        template: InviteTemplateName,
+        values: Mapping[str, str],
+        create_login: str,
+        *,
+        preview: bool = False,
+    ) -> RenderedEmail:
+        templates = sender.portal.invite_templates
+        return render_invite(
+            sender.head,
+            templates.template(template),
+            values,
+            create_login_link=create_login,
+            language=templates.language,
+            preview=preview,
+        )
+
+    def _send(self, sender: _Sender, rendered: RenderedEmail, to: str, kind: str) -> None:
+        message = email_message(
+            sender.head, rendered, to=to, platform_sender=self._svc.settings.platform_sender_email
+        )
+        try:
+            self._svc.email.send(message)
+        except Exception as error:
+            if is_rate_limit(error):
+                # SES's rate is a limit, not a failure: the queue brings the job back later.
+                logger.warning("SES rate limit reached; the email goes back to the queue")
+            else:
+                logger.exception("SES did not accept the email", extra={"email_kind": kind})
+            raise
+        logger.info("email sent", extra={"email_kind": kind, "business_id": sender.business_id})
+
+    # --- businesses -----------------------------------------------------------------------
+
+    def _sender(self, business_id: str) -> _Sender:
+        if business_id not in self._senders:
+            business = self._svc.businesses.get(business_id)
+            portal = self._svc.portals.get(business_id)
+            self._senders[business_id] = (
+                _Sender(
+                    business,
+                    portal,
+                    letterhead(business.name, portal, self._svc.settings.portal_base_url),
+                )
+                if business is not None and portal is not None
+                else None
+            )
+        sender = self._senders[business_id]
+        if sender is None:
+            raise Dropped("unknown business")
+        return sender
+
+    def _enabled(self, business_id: str) -> _Sender:
+        sender = self._sender(business_id)
+        self._require_enabled(sender)
+        return sender
+
+    @staticmethod
+    def _require_enabled(sender: _Sender) -> None:
+        if not sender.portal.enabled:
+            raise Dropped("the portal is off")
