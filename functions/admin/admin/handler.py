@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,9 +19,9 @@ from portico.domain.business import (
     PortalSettings,
     SlugAvailability,
 )
-from portico.domain.common import ID_PATTERN
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
 from portico.domain.service import Estimate, EstimateRecord, Visit, VisitRecord
+from portico.http.params import Cursor, CustomerIdFilter, Limit, RecordId
 from portico.http.resolver import business_only, create_resolver
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -31,10 +31,6 @@ app = create_resolver()
 principal = business_only(app)
 svc = services()
 
-RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
-CustomerIdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
 READ = route_responses(400, 401, 403, 404, 422)
 WRITE = route_responses(400, 401, 403, 404, 409, 413, 422)
 UPSERT = route_responses(400, 401, 403, 404, 409, 413, 422, success=(200, 201))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from portico.domain.invitations import (
     NewStaffMember,
     PortalUser,
 )
+from portico.http.params import Cursor, Limit
 from portico.http.resolver import business_only, create_resolver
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -34,8 +35,6 @@ principal = business_only(app)
 svc = services()
 
 CustomerId = Annotated[str, Path(pattern=ID_PATTERN)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
 READ = route_responses(400, 401, 403, 404)
 QUEUE = route_responses(400, 401, 403, 404, 413, success=(202,))
 QUEUE_ONE = route_responses(400, 401, 403, 404, 409, 413, success=(202,))

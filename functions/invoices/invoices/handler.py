@@ -10,14 +10,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.bootstrap import services
-from portico.domain.common import ID_PATTERN
 from portico.domain.statements import Statement
 from portico.errors import BadRequestError
+from portico.http.params import Cursor, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses
 from portico.observability import logger
@@ -27,9 +27,6 @@ app = create_resolver()
 principal = customer_only(app)
 svc = services()
 
-RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
 Language = Annotated[Literal["en", "es"], Query()]
 DateText = Annotated[str | None, Query(max_length=32)]
 READ = route_responses(400, 401, 403, 404)

@@ -1,0 +1,15 @@
+"""Path and query parameter types shared by the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from portico.domain.common import ID_PATTERN
+
+# The business's own ids: 1 to 64 letters, digits, '-' and '_'.
+RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=2048)]
+CustomerIdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
