@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping, MutableMapping
@@ -26,6 +27,7 @@ from portico_local.template import load_template, table_definition, ttl_attribut
 
 REGION = "us-east-1"
 LOCAL_TABLE_NAME = "portico-local"
+LOCAL_BUCKET_PREFIX = "portico-local"
 ACCOUNT = "123456789012"  # moto's default account
 
 # Fake credentials: moto accepts anything, and real ones must never be used by accident.
@@ -92,7 +94,8 @@ def function_environment(base_url: str, template: dict[str, Any] | None = None) 
     """The environment the template's `Globals` give every function, resolved for local use.
 
     `!Ref` to a parameter takes its default; `!Ref` to the table takes the local table's
-    name; the portal's address is this runtime's URL so links in emails work.
+    name, to a bucket a fixed local name (`bucket_name`); the portal's address is this
+    runtime's URL so links in emails work.
     """
     template = template or load_template()
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
@@ -110,6 +113,9 @@ def function_environment(base_url: str, template: dict[str, Any] | None = None) 
                 continue
             if kind == "AWS::SecretsManager::Secret":
                 env[name] = resource_name(template, ref)
+                continue
+            if kind == "AWS::S3::Bucket":
+                env[name] = bucket_name(ref)
                 continue
             default = _parameter_default(template, ref)
             if default is None:
@@ -154,6 +160,16 @@ def resource_name(template: dict[str, Any], logical_id: str) -> str:
     return str(text).replace("${Stage}", _parameter_default(template, "Stage") or "dev")
 
 
+def bucket_name(logical_id: str) -> str:
+    """A bucket's local name, from its logical id: `MediaBucket` -> `portico-local-media`.
+
+    The template leaves bucket names to CloudFormation (globally unique, generated); locally a
+    fixed name keeps the environment the same from one run to the next.
+    """
+    stem = re.sub(r"Bucket$", "", logical_id) or logical_id
+    return f"{LOCAL_BUCKET_PREFIX}-{re.sub(r'(?<!^)(?=[A-Z])', '-', stem).lower()}"
+
+
 def queue_url(name: str) -> str:
     # moto finds a queue by the name at the end of its URL, whatever the host.
     return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
@@ -193,14 +209,32 @@ def _create_secrets(template: dict[str, Any]) -> None:
         manager.create_secret(Name=resource_name(template, logical), SecretString=json.dumps(value))
 
 
+def _create_buckets(template: dict[str, Any]) -> None:
+    """Buckets, private and versioned as the template declares them."""
+    s3 = boto3.client("s3")
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::S3::Bucket":
+            continue
+        props = resource.get("Properties", {})
+        name = bucket_name(logical)
+        s3.create_bucket(Bucket=name)  # us-east-1: no location constraint
+        block = props.get("PublicAccessBlockConfiguration")
+        if block:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+        versioning = props.get("VersioningConfiguration", {}).get("Status")
+        if versioning:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning})
+
+
 def create_resources(environ: Mapping[str, str] | None = None) -> None:
     """Create in moto what the template declares and the handlers use: the table (keys,
-    indexes and TTL from the template), the queues, the generated secrets and the
-    platform's SES identities."""
+    indexes and TTL from the template), the queues, the generated secrets, the buckets and
+    the platform's SES identities."""
     env = os.environ if environ is None else environ
     template = load_template()
     _create_queues(template)
     _create_secrets(template)
+    _create_buckets(template)
     dynamodb = boto3.client("dynamodb")
     table_name = env["TABLE_NAME"]
     dynamodb.create_table(TableName=table_name, **table_definition())

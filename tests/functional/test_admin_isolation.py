@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from portico.bootstrap import services as current_services
+from portico.services.logos import logo_key
 from portico_local.template import routes
 from tests.support.api import call
 from tests.support.factories import (
@@ -17,13 +19,16 @@ from tests.support.factories import (
     invoice_body,
     visit_body,
 )
+from tests.support.images import jpeg, png, upload
 
 
 @pytest.fixture
 def two_businesses(services):
-    """Business A with a customer, invoice, visit and estimate; business B with nothing."""
+    """Business A with a logo, a customer, invoice, visit and estimate; business B with
+    nothing."""
     a = a_business(services, "sparkling-pools", "Sparkling Pools")
     b = a_business(services, "greenleaf-lawn", "Greenleaf Lawn")
+    assert call("PUT", "/v1/admin/portal/logo", upload(png()), api_key=a.api_key).status == 200
     for path, body in [
         ("/v1/admin/customers/cust-1", customer_body()),
         ("/v1/admin/invoices/inv-1", invoice_body()),
@@ -35,9 +40,10 @@ def two_businesses(services):
 
 
 def snapshot(biz):
-    """Everything business A's CRM can read about its own data."""
+    """Everything business A's CRM can read about its own data, and its logo's bytes."""
     key = biz.api_key
     return {
+        "logo": current_services().file_store.get(logo_key(biz.business_id)),
         "portal": call("GET", "/v1/admin/portal", api_key=key).json(),
         "customer": call("GET", "/v1/admin/customers/cust-1", api_key=key).json(),
         "invoice": call("GET", "/v1/admin/invoices/inv-1", api_key=key).json(),
@@ -55,6 +61,12 @@ def a_key_id(biz):
 CASES = {
     "GET /v1/admin/portal": ("/v1/admin/portal", None, "own"),
     "PUT /v1/admin/portal": ("/v1/admin/portal", {"enabled": True}, "own"),
+    "PUT /v1/admin/portal/logo": (
+        "/v1/admin/portal/logo",
+        upload(jpeg(), "image/jpeg"),
+        "own",
+    ),
+    "DELETE /v1/admin/portal/logo": ("/v1/admin/portal/logo", None, "own"),
     "GET /v1/admin/portal/slug-availability": (
         "/v1/admin/portal/slug-availability?slug=sparkling-pools",
         None,

@@ -337,3 +337,15 @@ def test_statement_as_csv_and_pdf(world):
 def test_unknown_receipt_is_404(world):
     _, headers = world
     assert get(headers, "/v1/me/payments/pay-nope/receipt").status == 404
+
+
+def test_statement_dates_are_the_business_dates_in_the_evening(world, clock):
+    biz, _ = world
+    clock.set(datetime(2026, 5, 2, 3, 30, tzinfo=UTC))  # 22:30 on May 1 in Austin
+    evening = bearer(login_again(biz))
+
+    statement = get(evening, "/v1/me/statement").json()
+
+    assert statement["to_date"] == "2026-05-01"
+    assert statement["generated_on"] == "2026-05-01"
+    assert "Generated May 1, 2026" in pdf_text(get(evening, "/v1/me/statement?format=pdf").body)

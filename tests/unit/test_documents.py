@@ -41,6 +41,7 @@ from portico.domain.business import LoginMethods, PortalTabs, PublicPortal
 from portico.domain.common import Address, ContactDetails, Line
 from portico.domain.customer import Customer
 from portico.domain.statements import EntryKind, Statement, StatementEntry
+from tests.support.images import jpeg, png
 
 NOW = datetime(2026, 5, 3, 15, 30, tzinfo=UTC)
 PORTAL_URL = "https://portal.test/p/sparkling-pools"
@@ -142,7 +143,6 @@ def statement(entries: int = 4, opening: int = 5_000) -> Statement:
         )
     return Statement(
         customer_id="cust-1",
-        customer_name="Ana Lopez",
         currency="USD",
         from_date=date(2026, 1, 1),
         to_date=date(2026, 3, 31),
@@ -150,6 +150,7 @@ def statement(entries: int = 4, opening: int = 5_000) -> Statement:
         entries=rows,
         closing_balance=balance,
         generated_at=NOW,
+        generated_on=NOW.date(),
     )
 
 
@@ -398,6 +399,76 @@ def test_given_a_pale_brand_colour_then_the_invoice_still_renders():
     pdf = render_invoice_pdf(invoice(), business(primary_color="#fffff0"), customer(), INVOICE_URL)
 
     assert "Sparkling Pools" in read(pdf)[1]
+
+
+# --- the logo -------------------------------------------------------------------------------
+
+MM = 72 / 25.4  # points per millimetre
+
+
+def drawn_logo_size(pdf: bytes) -> tuple[float, float]:
+    """The width and height, in mm, at which page 1 draws its one image."""
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    found = re.findall(r"([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm /I\w+ Do", content)
+    assert len(found) == 1, found
+    width, height = (float(value) / MM for value in found[0])
+    return width, height
+
+
+def test_given_a_png_logo_when_an_invoice_is_rendered_then_the_logo_heads_it_with_the_name():
+    pdf = render_invoice_pdf(invoice(), business(), customer(), INVOICE_URL, logo=png())
+
+    reader, text = read(pdf)
+    assert len(reader.pages[0].images) == 1
+    assert "Sparkling Pools" in text
+    assert "Amount due $217.33" in text
+
+
+def test_given_no_logo_then_the_invoice_has_no_image():
+    reader, text = read(render_invoice_pdf(invoice(), business(), customer(), INVOICE_URL))
+
+    assert list(reader.pages[0].images) == []
+    assert "Sparkling Pools" in text
+
+
+def test_given_a_jpeg_logo_then_receipts_and_statements_print_it_too():
+    logo = jpeg()
+
+    receipt = render_receipt_pdf(payment(), [], business(), customer(), PORTAL_URL, logo=logo)
+    statement_pdf = render_statement_pdf(statement(), business(), customer(), PORTAL_URL, logo=logo)
+
+    for pdf in (receipt, statement_pdf):
+        reader, text = read(pdf)
+        assert len(reader.pages[0].images) == 1
+        assert "Sparkling Pools" in text
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [((400, 40), (40.0, 4.0)), ((40, 400), (2.0, 20.0)), ((20, 10), (40.0, 20.0))],
+    ids=["wide", "tall", "small"],
+)
+def test_given_any_shape_of_logo_then_it_fits_40_by_20_mm_without_distortion(size, expected):
+    pdf = render_invoice_pdf(invoice(), business(), customer(), INVOICE_URL, logo=png(size))
+
+    width, height = drawn_logo_size(pdf)
+
+    assert width == pytest.approx(expected[0], abs=0.05)
+    assert height == pytest.approx(expected[1], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [b"not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b""],
+    ids=["garbage", "broken png", "empty"],
+)
+def test_given_a_logo_that_cannot_be_drawn_then_the_document_is_still_produced(logo):
+    pdf = render_invoice_pdf(invoice(), business(), customer(), INVOICE_URL, logo=logo)
+
+    reader, text = read(pdf)
+    assert list(reader.pages[0].images) == []
+    assert "Sparkling Pools" in text
+    assert "Amount due $217.33" in text
 
 
 # --- receipt --------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from portico.bootstrap import services
 from portico.domain.billing import InvoiceRecord, InvoiceView
 from portico.domain.business import (
+    MAX_LOGO_REQUEST_BYTES,
     ApiKey,
     IssuedApiKey,
+    LogoUpload,
     PortalChanges,
     PortalSettings,
     SlugAvailability,
@@ -25,9 +27,10 @@ from portico.http.params import Cursor, CustomerIdFilter, Limit, RecordId
 from portico.http.resolver import business_only, create_resolver
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
-from portico.services import api_keys, portals, records
+from portico.services import api_keys, logos, portals, records
 
-app = create_resolver()
+# The logo upload carries up to 200 KB of image as base64: more than other bodies may.
+app = create_resolver(body_limits={"PUT /v1/admin/portal/logo": MAX_LOGO_REQUEST_BYTES})
 principal = business_only(app)
 svc = services()
 
@@ -52,6 +55,19 @@ def get_portal() -> PortalSettings:
 @app.put("/v1/admin/portal", tags=["admin"], responses=WRITE)
 def put_portal(changes: PortalChanges) -> PortalSettings:
     return portals.update_portal(svc, _business_id(), changes)
+
+
+@app.put("/v1/admin/portal/logo", tags=["admin"], responses=WRITE)
+def put_logo(upload: LogoUpload) -> PortalSettings:
+    """Upload the portal's logo: a PNG or JPEG of at most 200 KB, base64 in `data`. It shows
+    on the portal and heads every invoice, receipt and statement, instead of `logo_url`."""
+    return logos.upload_logo(svc, _business_id(), upload)
+
+
+@app.delete("/v1/admin/portal/logo", tags=["admin"], responses=WRITE)
+def delete_logo() -> PortalSettings:
+    """Remove the uploaded logo; `branding.logo_url`, if set, shows again."""
+    return logos.delete_logo(svc, _business_id())
 
 
 @app.get("/v1/admin/portal/slug-availability", tags=["admin"], responses=READ)

@@ -1,8 +1,9 @@
-"""Public portal routes: the login page's data, sign-in by password or emailed link,
-signup, forgot password, session refresh and sign-out."""
+"""Public portal routes: the login page's data and the business's logo, sign-in by password
+or emailed link, signup, forgot password, session refresh and sign-out."""
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -22,7 +23,7 @@ from portico.http.responses import route_responses
 from portico.identity.principal import Role
 from portico.identity.tokens import LinkPurpose
 from portico.observability import logger
-from portico.services import accounts, portals
+from portico.services import accounts, logos, portals
 
 app = create_resolver()
 svc = services()
@@ -151,6 +152,31 @@ REDEEM = route_responses(401, 403, 404, 409, 413, 422)
 def get_portal(slug: SlugParam) -> PublicPortal:
     """The business name, logo, colour, contact details, tabs and login methods of a portal."""
     return portals.public_portal(svc, slug)
+
+
+@app.get(
+    "/v1/portals/<slug>/logo",
+    tags=["portal"],
+    responses=route_responses(404, media_types=("image/png", "image/jpeg")),
+)
+def get_logo(slug: SlugParam) -> Response[Any]:
+    """The logo the business uploaded, as a PNG or JPEG. Its address (the portal's
+    `logo_url`) carries the image's version, so a cached copy is never a stale one."""
+    logo = logos.public_logo(svc, slug)
+    # Binary bodies go out base64-encoded, as API Gateway expects: Powertools would
+    # otherwise serialize the bytes as text.
+    response: Response[Any] = Response(
+        status_code=200,
+        content_type=logo.content_type,
+        body=base64.b64encode(logo.data).decode(),
+        headers={
+            "Cache-Control": "public, max-age=3600",
+            "ETag": f'"{logo.version}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+    response.base64_encoded = True
+    return response
 
 
 @app.post("/v1/portals/<slug>/login", tags=["auth"], responses=SIGN_IN)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
     from portico.jobs import EmailJobQueue
+    from portico.storage import FileStore
 
 
 class Services:
@@ -131,6 +132,12 @@ class Services:
         from portico.email.sender import SesEmailSender
 
         return SesEmailSender()
+
+    @cached_property
+    def file_store(self) -> FileStore:
+        from portico.storage import S3FileStore
+
+        return S3FileStore(self.settings.media_bucket)
 
 
 _services: Services | None = None

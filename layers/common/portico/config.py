@@ -22,6 +22,7 @@ class Settings(BaseModel):
     stripe_secret_name: str = "portico/dev/stripe"
     session_secret_name: str = "portico/dev/session-signing-keys"
     email_queue_url: str = ""
+    media_bucket: str = ""  # the S3 bucket of uploaded files (logos)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -60,6 +60,7 @@ class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
     contact = MapAttribute[str, object]()
     login_methods = MapAttribute[str, object]()
     invite_templates = MapAttribute[str, object](null=True)
+    logo = MapAttribute[str, object](null=True)  # the uploaded logo's facts; bytes in S3
     business_name = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
 

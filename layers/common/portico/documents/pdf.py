@@ -7,10 +7,14 @@ module, on a PDF route's first call.
 Text is set in DejaVu Sans, embedded from `fonts/`, because fpdf2's core fonts are latin-1 only
 and names arrive in any script. Characters DejaVu has no glyph for (CJK, most emoji) print as
 "?" instead of failing the download.
+
+The business's logo arrives as bytes (the caller reads it from the file store); a logo that
+cannot be drawn leaves the name-only letterhead, never a failed download.
 """
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ from portico.domain.business import PublicPortal
 from portico.domain.common import Address
 from portico.domain.customer import Customer
 from portico.domain.statements import Statement
+from portico.observability import logger
 
 RGB = tuple[int, int, int]
 
@@ -50,6 +55,7 @@ _RED: Final[RGB] = (176, 0, 32)
 
 _EN_DASH: Final = " \u2013 "  # between the dates of a period
 _PT: Final = 0.3528  # millimetres per typographic point
+_LOGO_BOX: Final = (40.0, 20.0)  # the logo is fitted inside this width x height, in mm
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +265,34 @@ def _fit_size(pdf: _Document, text: str, width: float, size: float, style: str =
     return size
 
 
-def _letterhead(pdf: _Document, business: PublicPortal, title: str, meta: Sequence[_Meta]) -> None:
-    """The business on the left, the document's title and key facts on the right."""
+def _draw_logo(pdf: _Document, logo: bytes, x: float, y: float, alt_text: str) -> float:
+    """Draw the logo with its top-left corner at (x, y), as large as fits in `_LOGO_BOX`
+    without distorting it; returns the height drawn, or 0 when it could not be drawn."""
+    box_w, box_h = _LOGO_BOX
+    try:
+        from PIL import Image  # already loaded with fpdf2
+
+        with Image.open(io.BytesIO(logo)) as image:
+            width_px, height_px = image.size
+        scale = min(box_w / width_px, box_h / height_px)
+        width, height = width_px * scale, height_px * scale
+        pdf.image(io.BytesIO(logo), x=x, y=y, w=width, h=height, alt_text=alt_text)
+    except Exception:  # noqa: BLE001 - Pillow and fpdf2 fail in many ways on odd images
+        # The logo is decoration: without it the customer still gets the document.
+        logger.warning("The logo could not be drawn; printing the name only.", exc_info=True)
+        return 0.0
+    return height
+
+
+def _letterhead(
+    pdf: _Document,
+    business: PublicPortal,
+    title: str,
+    meta: Sequence[_Meta],
+    logo: bytes | None = None,
+) -> None:
+    """The business (its logo, if it has uploaded one, then its name and contact details) on
+    the left, the document's title and key facts on the right."""
     top = pdf.get_y()
     right_w = 92.0
     pdf.set_font(_FAMILY, "", 9)
@@ -269,13 +301,18 @@ def _letterhead(pdf: _Document, business: PublicPortal, title: str, meta: Sequen
     left_w = pdf.epw - right_w - 8
     x_right = pdf.l_margin + pdf.epw - right_w
 
-    # The logo is not drawn: it lives at a URL, and a renderer that fetched it would put the
-    # network (and its failures) inside a pure function. The name, in the brand colour, stands
-    # in for it.
-    pdf.set_xy(pdf.l_margin, top)
-    pdf.set_font(_FAMILY, "B", 18)
+    # The logo is drawn from bytes the caller read beforehand, never fetched from a URL here:
+    # the network (and its failures) stays out of this pure function. Under the logo, the
+    # name is smaller; without one, the name in the brand colour stands in for it.
+    logo_h = (
+        _draw_logo(pdf, logo, pdf.l_margin, top, f"{business.business_name} logo") if logo else 0.0
+    )
+    pdf.set_xy(pdf.l_margin, top + (logo_h + 3 if logo_h else 0))
+    pdf.set_font(_FAMILY, "B", 14 if logo_h else 18)
     pdf.set_text_color(*pdf.theme.text)
-    pdf.multi_cell(left_w, 8, business.business_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        left_w, 6.5 if logo_h else 8, business.business_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.ln(1.5)
     pdf.set_font(_FAMILY, "", 9)
     pdf.set_text_color(*_MUTED)
@@ -471,10 +508,13 @@ def render_invoice_pdf(
     customer: Customer,
     portal_url: str,
     language: str = "en",
+    *,
+    logo: bytes | None = None,
 ) -> bytes:
-    """The invoice as a PDF: letterhead, customer, lines, totals, and the portal link on every
-    page. The status printed is the invoice's own (Paid, Partially paid, Due); whether it is
-    past due depends on today's date, which this pure function does not know."""
+    """The invoice as a PDF: letterhead (with the business's `logo`, PNG or JPEG bytes, when
+    given), customer, lines, totals, and the portal link on every page. The status printed is
+    the invoice's own (Paid, Partially paid, Due); whether it is past due depends on today's
+    date, which this pure function does not know."""
     text = labels(language)
     money = invoice.currency
     title = f"{text['invoice']} {invoice.number}"
@@ -500,6 +540,7 @@ def render_invoice_pdf(
                 _INVOICE_STATUS_COLORS.get(invoice.status, pdf.theme.text),
             ),
         ],
+        logo,
     )
     _parties(pdf, _customer_blocks(pdf, customer, "bill_to"))
     _table(
@@ -546,12 +587,14 @@ def render_receipt_pdf(
     language: str = "en",
     *,
     timezone: str | None = None,
+    logo: bytes | None = None,
 ) -> bytes:
     """A receipt for `payment`: amount, date, method, the invoices it paid and the portal link.
 
     `invoices` (by id, or a list) supplies the numbers and dates of the invoices in
     `payment.applied_to`; one missing is shown by its id. `timezone` (the business's, e.g.
     "America/Chicago") dates the payment as the customer saw it; without it, the date is UTC's.
+    `logo` (PNG or JPEG bytes) heads the receipt when given.
     """
     text = labels(language)
     money = payment.currency
@@ -585,6 +628,7 @@ def render_receipt_pdf(
                 _PAYMENT_STATUS_COLORS.get(payment.status),
             ),
         ],
+        logo,
     )
     _parties(pdf, _customer_blocks(pdf, customer, "received_from"))
     _totals(
@@ -637,9 +681,11 @@ def render_statement_pdf(
     customer: Customer,
     portal_url: str,
     language: str = "en",
+    *,
+    logo: bytes | None = None,
 ) -> bytes:
     """The statement as a PDF: period, opening balance, every entry with its running balance,
-    closing balance, and the portal link on every page."""
+    closing balance, and the portal link on every page; headed by `logo` when given."""
     text = labels(language)
     money = statement.currency
     period = (
@@ -660,7 +706,7 @@ def render_statement_pdf(
         text["statement"],
         [
             _Meta(text["period"], period),
-            _Meta(text["generated"], format_date(statement.generated_at.date(), language)),
+            _Meta(text["generated"], format_date(statement.generated_on, language)),
             _Meta(text["opening_balance"], format_money(statement.opening_balance, money)),
             _Meta(
                 text["closing_balance"],
@@ -668,6 +714,7 @@ def render_statement_pdf(
                 pdf.theme.text,
             ),
         ],
+        logo,
     )
     _parties(pdf, _customer_blocks(pdf, customer, "customer"))
     rows: list[tuple[str, ...]] = [

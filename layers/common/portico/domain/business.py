@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
@@ -37,8 +38,39 @@ class PortalTabs(DomainModel):
 
 
 class Branding(DomainModel):
+    """The portal's colour and, for a business that prefers one, the address of its logo.
+    A logo uploaded to Portico (`PortalSettings.logo`) takes precedence over `logo_url`."""
+
     logo_url: HttpsUrl | None = None
     primary_color: Color = "#0b6bcb"
+
+
+LogoType = Literal["image/png", "image/jpeg"]
+MAX_LOGO_BYTES = 200 * 1024
+# The upload's JSON body: the logo in base64 (4 characters per 3 bytes), with room for an
+# image somewhat over the limit to reach the service and be told its size and the limit.
+MAX_LOGO_REQUEST_BYTES = 2 * 4 * math.ceil(MAX_LOGO_BYTES / 3)
+
+
+class Logo(DomainModel):
+    """A logo uploaded to Portico, as the portal settings record it. The image itself is in
+    the file store; `version` (a short hash of its bytes) changes with every new image."""
+
+    content_type: LogoType
+    version: str
+    size: int
+    width: int
+    height: int
+    uploaded_at: datetime
+
+
+class LogoUpload(DomainModel):
+    """`PUT /v1/admin/portal/logo`: a PNG or JPEG of at most 200 KB, base64-encoded."""
+
+    content_type: LogoType
+    data: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="The image's bytes, base64-encoded (standard alphabet, with padding)."
+    )
 
 
 class LoginMethods(DomainModel):
@@ -78,7 +110,19 @@ class PortalSettings(DomainModel):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     login_methods: LoginMethods = Field(default_factory=LoginMethods)
     invite_templates: InviteTemplates = Field(default_factory=InviteTemplates)
+    # Set and cleared only by the logo routes: outside `branding`, which a settings change
+    # replaces whole, so that changing the colour can neither drop nor forge it.
+    logo: Logo | None = None
     updated_at: datetime
+
+    def logo_address(self, portal_base_url: str) -> str | None:
+        """Where the portal's logo is shown from: the uploaded one, served by the public
+        `GET /v1/portals/{slug}/logo` with its version in the query (so a new upload is never
+        hidden by a cache), else the business's own `logo_url`, else none."""
+        if self.logo is not None:
+            base = portal_base_url.rstrip("/")
+            return f"{base}/v1/portals/{self.slug}/logo?v={self.logo.version}"
+        return self.branding.logo_url
 
     @field_validator("invite_templates", mode="before")
     @classmethod

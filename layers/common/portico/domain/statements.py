@@ -27,7 +27,6 @@ class StatementEntry(DomainModel):
 
 class Statement(DomainModel):
     customer_id: str
-    customer_name: str
     currency: str
     from_date: date
     to_date: date
@@ -35,3 +34,4 @@ class Statement(DomainModel):
     entries: list[StatementEntry]
     closing_balance: int
     generated_at: datetime
+    generated_on: date  # the business's date when it was made

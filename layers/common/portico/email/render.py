@@ -64,7 +64,7 @@ def letterhead(business_name: str, portal: PortalSettings, portal_base_url: str)
         business_name=one_line(business_name),
         portal_url=portal_url(portal_base_url, portal.slug),
         color=portal.branding.primary_color,
-        logo_url=portal.branding.logo_url,
+        logo_url=portal.logo_address(portal_base_url),
         contact_lines=tuple(one_line(line) for line in lines if line),
         reply_to=contact.email,
     )

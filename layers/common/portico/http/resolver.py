@@ -18,10 +18,10 @@ from portico.http.principal import Principal, require_business, require_customer
 MAX_BODY_BYTES = 256 * 1024
 
 
-def _body_problem(event: Mapping[str, Any]) -> Response[str] | None:
+def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Response[str] | None:
     body = event.get("body") or ""
-    if len(body) > MAX_BODY_BYTES:
-        message = f"The request body is over {MAX_BODY_BYTES // 1024} KiB."
+    if len(body) > limit:
+        message = f"The request body is over {limit // 1024} KiB."
         return error_response(413, PayloadTooLargeError.code, message)
     if event.get("isBase64Encoded") and body:
         try:
@@ -34,10 +34,18 @@ def _body_problem(event: Mapping[str, Any]) -> Response[str] | None:
 class PorticoResolver(APIGatewayHttpResolver):
     """Refuses oversized and undecodable bodies before anything parses them: Powertools'
     validation middleware runs ahead of any middleware added with `use()`, and its body
-    decoding raises on bytes that are not UTF-8."""
+    decoding raises on bytes that are not UTF-8.
+
+    `body_limits` raises the limit for the routes (by route key, "PUT /v1/admin/portal/logo")
+    whose bodies are larger by nature; every other route keeps `MAX_BODY_BYTES`."""
+
+    def __init__(self, *, body_limits: Mapping[str, int] | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self._body_limits = dict(body_limits or {})
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        refused = _body_problem(event)
+        limit = self._body_limits.get(str(event.get("routeKey", "")), MAX_BODY_BYTES)
+        refused = _body_problem(event, limit)
         if refused is None:
             return super().resolve(event, context)
         return {
@@ -48,9 +56,10 @@ class PorticoResolver(APIGatewayHttpResolver):
         }
 
 
-def create_resolver() -> APIGatewayHttpResolver:
-    """A resolver with request validation, the error body of DESIGN 4.7 and a body limit."""
-    app = PorticoResolver(enable_validation=True)
+def create_resolver(body_limits: Mapping[str, int] | None = None) -> APIGatewayHttpResolver:
+    """A resolver with request validation, the error body of DESIGN 4.7 and a body limit
+    (`MAX_BODY_BYTES`, or the given limit for a route key in `body_limits`)."""
+    app = PorticoResolver(enable_validation=True, body_limits=body_limits)
     register_error_handlers(app)
     return app
 

@@ -21,6 +21,7 @@ from portico.domain.customer import Customer
 from portico.domain.statements import EntryKind, Statement, StatementEntry
 from portico.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError
 from portico.identity.principal import Principal
+from portico.services.logos import document_logo
 from portico.services.portals import public_view
 
 MAX_STATEMENT_YEARS = 5
@@ -114,7 +115,7 @@ def dashboard(svc: Services, principal: Principal) -> Dashboard:
     invoices_available = "invoices" in tabs
     return Dashboard(
         customer=customer,
-        business=public_view(overview.portal, overview.business.name),
+        business=public_view(overview.portal, overview.business.name, svc.settings.portal_base_url),
         tabs=sorted(tabs),
         currency=overview.business.currency,
         today=today,
@@ -174,7 +175,8 @@ def _portal_url(svc: Services, slug: str) -> str:
 
 
 def invoice_pdf(svc: Services, principal: Principal, invoice_id: str, language: str) -> bytes:
-    """The invoice as a PDF, with the portal link printed at the bottom (one BatchGetItem)."""
+    """The invoice as a PDF, with the portal link printed at the bottom (one BatchGetItem,
+    and one file read when the business has uploaded a logo)."""
     business_id, customer_id, tabs, _ = _scope(principal)
     _require_tab(tabs, "invoices")
     found = svc.billing.document(
@@ -183,14 +185,16 @@ def invoice_pdf(svc: Services, principal: Principal, invoice_id: str, language: 
     if found is None or not isinstance(found[0], Invoice):
         raise NotFoundError("No such invoice.")
     invoice, customer, portal, name = found
+    view = InvoiceView.of(_visible(invoice))
     from portico.documents import render_invoice_pdf  # fpdf2 only where a PDF is asked for
 
     return render_invoice_pdf(
-        InvoiceView.of(_visible(invoice)),
-        public_view(portal, name),
+        view,
+        public_view(portal, name, svc.settings.portal_base_url),
         customer,
         _portal_url(svc, portal.slug),
         language,
+        logo=document_logo(svc, portal),
     )
 
 
@@ -209,7 +213,7 @@ def list_payments(
 
 
 def receipt_pdf(svc: Services, principal: Principal, payment_id: str, language: str) -> bytes:
-    """A payment's receipt as a PDF (one BatchGetItem)."""
+    """A payment's receipt as a PDF (one BatchGetItem, and the logo's file read if any)."""
     business_id, customer_id, tabs, _ = _scope(principal)
     _require_tab(tabs, "payments")
     found = svc.billing.document(
@@ -221,7 +225,13 @@ def receipt_pdf(svc: Services, principal: Principal, payment_id: str, language: 
     from portico.documents import render_receipt_pdf
 
     return render_receipt_pdf(
-        payment, [], public_view(portal, name), customer, _portal_url(svc, portal.slug), language
+        payment,
+        [],
+        public_view(portal, name, svc.settings.portal_base_url),
+        customer,
+        _portal_url(svc, portal.slug),
+        language,
+        logo=document_logo(svc, portal),
     )
 
 
@@ -250,10 +260,11 @@ def statement(
     the closing balance (one Query of the customer's ledger)."""
     business_id, customer_id, tabs, timezone = _scope(principal)
     _require_tab(tabs, "statement")
-    start, end = statement_range(_today(timezone, svc.clock.now()), start, end)
+    today = _today(timezone, svc.clock.now())
+    start, end = statement_range(today, start, end)
     opening, entries, balance = 0, [], 0
     for record in svc.billing.ledger(business_id, customer_id, end):
-        entry = _entry(record)
+        entry = _entry(record, timezone)
         balance += entry.amount
         if entry.date < start:
             opening = balance
@@ -261,7 +272,6 @@ def statement(
         entries.append(entry.model_copy(update={"balance": balance}))
     return Statement(
         customer_id=customer_id,
-        customer_name="",
         currency=principal.scope.currency if principal.scope else "",
         from_date=start,
         to_date=end,
@@ -269,10 +279,11 @@ def statement(
         entries=entries,
         closing_balance=balance,
         generated_at=svc.clock.now(),
+        generated_on=today,
     )
 
 
-def _entry(record: Invoice | Payment) -> StatementEntry:
+def _entry(record: Invoice | Payment, timezone: str) -> StatementEntry:
     if isinstance(record, Invoice):
         return StatementEntry(
             date=record.issue_date,
@@ -285,7 +296,7 @@ def _entry(record: Invoice | Payment) -> StatementEntry:
     kind = EntryKind.REFUND if record.status == "refunded" else EntryKind.PAYMENT
     sign = 1 if kind is EntryKind.REFUND else -1
     return StatementEntry(
-        date=record.created_at.date(),
+        date=_today(timezone, record.created_at),  # the business's date, not UTC's
         kind=kind,
         reference=record.payment_id,
         description=record.method_summary or "Payment",
@@ -297,20 +308,21 @@ def _entry(record: Invoice | Payment) -> StatementEntry:
 def statement_document(
     svc: Services, principal: Principal, start: date | None, end: date | None, language: str
 ) -> bytes:
-    """The statement as a PDF, with the business's header (a Query and a BatchGetItem)."""
+    """The statement as a PDF, with the business's header (a Query and a BatchGetItem, and
+    the logo's file read if any)."""
     found = statement(svc, principal, start, end)
     overview = svc.customers.overview(principal.business_id, found.customer_id)
     if overview is None:
         raise UnauthorizedError("This account no longer exists; sign in again.")
     from portico.documents import render_statement_pdf
 
-    named = found.model_copy(update={"customer_name": overview.customer.name})
     return render_statement_pdf(
-        named,
-        public_view(overview.portal, overview.business.name),
+        found,
+        public_view(overview.portal, overview.business.name, svc.settings.portal_base_url),
         overview.customer,
         _portal_url(svc, overview.portal.slug),
         language,
+        logo=document_logo(svc, overview.portal),
     )
 
 

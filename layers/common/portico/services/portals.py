@@ -192,15 +192,17 @@ def public_portal(svc: Services, slug: str) -> PublicPortal:
     found = svc.portals.find_by_slug(slug) if slug_problem(slug) is None else None
     if found is None or not found[0].enabled:
         raise NotFoundError("No portal at this address.", code="portal_not_found")
-    return public_view(*found)
+    portal, business_name = found
+    return public_view(portal, business_name, svc.settings.portal_base_url)
 
 
-def public_view(portal: PortalSettings, business_name: str) -> PublicPortal:
-    """What anyone may see of a portal: name, logo, colour, contact, tabs, login methods."""
+def public_view(portal: PortalSettings, business_name: str, portal_base_url: str) -> PublicPortal:
+    """What anyone may see of a portal: name, logo, colour, contact, tabs, login methods.
+    The logo is the uploaded one, served from `portal_base_url`, else the business's URL."""
     return PublicPortal(
         slug=portal.slug,
         business_name=business_name,
-        logo_url=portal.branding.logo_url,
+        logo_url=portal.logo_address(portal_base_url),
         primary_color=portal.branding.primary_color,
         contact=portal.contact,
         tabs=portal.tabs,
