@@ -23,12 +23,14 @@ from portico.clock import ManualClock
 from portico.config import Settings
 from portico_local import demo as demo_data
 from portico_local.aws import REGION, LocalAws, apply_environment, create_resources
-from portico_local.dev import AwsInfo
+from portico_local.dev import AwsInfo, StripeInfo
+from portico_local.fake_stripe import FakeStripe
 from portico_local.gateway import Gateway
 from portico_local.server import LocalServer, Runtime, bind
 from portico_local.workers import QueuePoller
 
 DEFAULT_PORT = 3000
+STRIPE_ACH_SETTLE_S = 10.0
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 log = logging.getLogger("portico_local")
 
@@ -106,6 +108,11 @@ def print_banner(runtime: Runtime, base_url: str, out: TextIO = sys.stdout) -> N
         f"               POST {base_url}/_dev/queues/drain (deliver queued email now)",
         f"OpenAPI:       {base_url}/v1/openapi.json",
         f"Local AWS:     {runtime.aws.endpoint_url} (moto)",
+        *(
+            [f"Fake Stripe:   {runtime.stripe.api_base} ({runtime.stripe.publishable_key})"]
+            if runtime.stripe
+            else []
+        ),
         "",
         "Press Ctrl-C to stop.",
     ]
@@ -126,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     aws = LocalAws(now=clock.now)
     httpd: LocalServer | None = None
     poller: QueuePoller | None = None
+    fake_stripe: FakeStripe | None = None
     try:
         # SIGINT too: a shell starts background jobs (`make dev &`) with SIGINT ignored, and
         # Python keeps an inherited "ignore", so Ctrl-C after `fg` would do nothing.
@@ -142,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 1
         base_url = f"http://127.0.0.1:{httpd.server_port}"
+        # Its webhooks go to the runtime's own endpoint, as Stripe's would to the deployed API;
+        # ACH debits settle by themselves a few seconds after they start, as a demo needs.
+        fake_stripe = FakeStripe(
+            webhook_url=f"{base_url}/v1/webhooks/stripe", ach_settle_after_s=STRIPE_ACH_SETTLE_S
+        ).start()
         # Before anything creates an AWS client: every client must reach moto.
         apply_environment(endpoint_url, base_url)
         create_resources()
@@ -154,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo=demo,
             outbox=aws.outbox,
             aws=AwsInfo(endpoint_url, REGION, services.settings.table_name),
+            stripe=StripeInfo(fake_stripe.api_base, fake_stripe.publishable_key),
         )
         # After the demo: loading it queues no email, and the poller shares the handler lock.
         poller = runtime.queues = QueuePoller(runtime.lock)
@@ -169,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Before moto stops: a delivery in progress finishes against a live SES and SQS.
         if poller is not None:
             poller.stop()
+        if fake_stripe is not None:
+            fake_stripe.stop()
         aws.stop()
     return 0
 

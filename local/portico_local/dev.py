@@ -26,6 +26,14 @@ class DevInputError(ValueError):
 
 
 @dataclass(frozen=True)
+class StripeInfo:
+    """Where the runtime's fake Stripe is, and the key a browser gives Stripe.js."""
+
+    api_base: str
+    publishable_key: str
+
+
+@dataclass(frozen=True)
 class AwsInfo:
     """Where the runtime's moto is, for tests and tools that talk to it directly."""
 
@@ -34,12 +42,14 @@ class AwsInfo:
     table_name: str
 
 
-def demo_document(demo: Demo, aws: AwsInfo) -> dict[str, Any]:
+def demo_document(demo: Demo, aws: AwsInfo, stripe: StripeInfo | None) -> dict[str, Any]:
     """`GET /_dev/demo`: the DESIGN 4.6 shape, plus where the local AWS is under `aws`."""
     return {
         **demo.as_json(),
-        # The fake Stripe arrives with the payments feature; null until then.
-        "stripe": {"api_base": None, "publishable_key": None},
+        "stripe": {
+            "api_base": stripe.api_base if stripe else None,
+            "publishable_key": stripe.publishable_key if stripe else None,
+        },
         "aws": {
             "endpoint_url": aws.endpoint_url,
             "region": aws.region,

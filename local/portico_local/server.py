@@ -58,6 +58,7 @@ class Runtime:
     demo: Demo
     outbox: Outbox
     aws: dev.AwsInfo
+    stripe: dev.StripeInfo | None = None  # None: no fake Stripe running
     web_root: Path = static.WEB_ROOT
     # Handlers are written for Lambda, one event at a time per process: their module-level
     # resolver and logger keep per-request state. Requests reach them one at a time.
@@ -94,7 +95,7 @@ DevHandler = Callable[[Runtime, Request], HttpResult]
 
 
 def _dev_demo(runtime: Runtime, request: Request) -> HttpResult:
-    return json_result(200, dev.demo_document(runtime.demo, runtime.aws))
+    return json_result(200, dev.demo_document(runtime.demo, runtime.aws, runtime.stripe))
 
 
 def _dev_outbox(runtime: Runtime, request: Request) -> HttpResult:
