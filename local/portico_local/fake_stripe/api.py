@@ -712,7 +712,11 @@ def _merge_metadata(obj: dict[str, Any], params: dict[str, Any]) -> None:
 
 
 def _types(params: dict[str, Any]) -> list[str]:
-    types = params.get("payment_method_types") or ["card"]
+    # API version 2026-10-28 (stripe 16.1's) names it `allowed_payment_method_types`;
+    # older versions say `payment_method_types`. Accept both, as Stripe does per version.
+    types = (
+        params.get("allowed_payment_method_types") or params.get("payment_method_types") or ["card"]
+    )
     if isinstance(types, str):
         types = [types]
     unknown = [t for t in types if t not in ("card", "us_bank_account")]
