@@ -1,9 +1,13 @@
-"""One sample request per route of the template, built against the bench's business.
+"""The requests the bench makes: one or more cases per route of the template, built against
+the bench's business.
 
 Reads rotate over the business's records. Writes update existing records in rotation with
 a body varied by a sequence number, so every timed PUT is a real change (an unchanged CRM
 record is a cheap no-op that would flatter the figures) and the table does not grow under
-the clock. A GET nobody described here is still called when its path parameters are known.
+the clock. Whatever a request spends (a link, a refresh token, a customer without a login)
+is made when the request is built, off the clock. Admin routes carry the business's API
+key; customer routes (/v1/me...) the signed-in customer's access token; public routes
+nothing. A GET nobody described here is still called when its path parameters are known.
 """
 
 from __future__ import annotations
@@ -15,8 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.world import World, customer_body, estimate_body, invoice_body, visit_body
+from portico.identity.tokens import LinkPurpose
 from portico.services import api_keys
+from portico_local.gateway import HttpResult
 from portico_local.template import Route
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+CUSTOMER_PREFIX = "/v1/me"
 
 
 @dataclass(frozen=True)
@@ -25,12 +34,14 @@ class Sample:
 
     path: str
     body: str | None = None
-    api_key: str | None = None
+    bearer: str | None = None  # an admin API key or an access token
+    source_ip: str = "127.0.0.1"
+    after: Callable[[HttpResult], None] | None = None  # sees the answer, off the clock
 
     def headers(self) -> dict[str, str]:
         headers = {"content-type": "application/json", "user-agent": "portico-bench"}
-        if self.api_key:
-            headers["authorization"] = f"Bearer {self.api_key}"
+        if self.bearer:
+            headers["authorization"] = f"Bearer {self.bearer}"
         return headers
 
 
@@ -44,13 +55,56 @@ def next_n() -> int:
     return next(_sequence)
 
 
+@dataclass(frozen=True)
+class Case:
+    """One way of calling a route, and how to judge it."""
+
+    route: Route
+    maker: Maker | None  # None: the bench cannot call this route yet (SKIP)
+    variant: str = ""  # told apart in the report, e.g. "?format=pdf"
+    expect: int | None = None  # a non-2xx answer that is what this case is about
+    why: str = ""  # why that answer is expected, for the report
+    argon2: bool = False  # includes an Argon2id hash or verification, by design
+    documented: str = ""  # what docs/data-model.md says the calls are, when not 1
+
+    @property
+    def label(self) -> str:
+        key = self.route.route_key
+        return f"{key} {self.variant}" if self.variant else key
+
+    @property
+    def read(self) -> bool:
+        """GETs read; every POST, PUT and DELETE changes state (a session, a link, a
+        queued email), so it is judged as a write."""
+        return self.route.method in READ_METHODS
+
+    @property
+    def customer(self) -> bool:
+        return self.route.path == CUSTOMER_PREFIX or self.route.path.startswith(
+            CUSTOMER_PREFIX + "/"
+        )
+
+    @property
+    def page_view(self) -> bool:
+        """A portal page the customer views: DESIGN 5's one DynamoDB request applies."""
+        return self.customer and self.read
+
+    def ok(self, status: int | None) -> bool:
+        """The answer this case is meant to get."""
+        if status is None:
+            return False
+        return status == self.expect if self.expect else 200 <= status < 300
+
+
 def _ids(world: World, n: int) -> dict[str, str]:
+    mine = world.customer_invoice_ids
     return {
         "slug": world.slug,
         "customer_id": world.customer_ids[n % len(world.customer_ids)],
         "invoice_id": world.invoice_ids[n % len(world.invoice_ids)],
         "visit_id": world.visit_ids[n % len(world.visit_ids)],
         "estimate_id": world.estimate_ids[n % len(world.estimate_ids)],
+        "my_invoice_id": mine[n % len(mine)],
     }
 
 
@@ -59,6 +113,17 @@ def _plain(path: str, authorized: bool = True) -> Maker:
         return Sample(
             path.format(n=n, **_ids(world, n)), None, world.api_key if authorized else None
         )
+
+    return make
+
+
+def _mine(path: str) -> Maker:
+    """A customer page: the signed-in customer's own records, with their access token."""
+
+    def make(world: World, n: int) -> Sample:
+        ids = _ids(world, n)
+        ids["invoice_id"] = ids["my_invoice_id"]
+        return Sample(path.format(n=n, **ids), None, world.access_token())
 
     return make
 
@@ -72,11 +137,128 @@ def _put(path: str, id_name: str, body: Body) -> Maker:
     return make
 
 
+def _post(path: str, body: Callable[[World, int], dict[str, Any]], authorized: bool) -> Maker:
+    def make(world: World, n: int) -> Sample:
+        return Sample(
+            path.format(n=n, **_ids(world, n)),
+            json.dumps(body(world, n)),
+            world.api_key if authorized else None,
+        )
+
+    return make
+
+
 def _revoke(world: World, n: int) -> Sample:
     # A fresh key per request: revoking a revoked key is a no-op, and the last active key
     # cannot be revoked. Issued here, off the clock.
     issued = api_keys.issue_key(world.svc, world.business_id, f"bench {n}")
     return Sample(f"/v1/admin/api-keys/{issued.key.key_id}", None, world.api_key)
+
+
+# --- the auth function's public POSTs ------------------------------------------------------
+
+
+def _login(world: World, n: int) -> Sample:
+    body = {"email": world.customer_email, "password": world.password}
+    return Sample(f"/v1/portals/{world.slug}/login", json.dumps(body))
+
+
+def _login_unknown(world: World, n: int) -> Sample:
+    # A new email and a new address each time: no throttle window ever fills (5 failures
+    # per account, 50 per address), so every request is the plain 401 path.
+    body = {"email": f"nobody{n}@example.com", "password": "not the password"}
+    ip = f"198.18.{n // 250 % 250}.{n % 250 + 1}"
+    return Sample(f"/v1/portals/{world.slug}/login", json.dumps(body), source_ip=ip)
+
+
+def _staff_login(world: World, n: int) -> Sample:
+    body = {"email": world.staff_email, "password": world.password}
+    return Sample(f"/v1/portals/{world.slug}/staff-login", json.dumps(body))
+
+
+def _link_request(action: str) -> Maker:
+    def make(world: World, n: int) -> Sample:
+        body = {"email": world.customer_email, "language": "en"}
+        return Sample(f"/v1/portals/{world.slug}/{action}", json.dumps(body))
+
+    return make
+
+
+def _accept(world: World, n: int) -> Sample:
+    # A create-login link works once, and only for a customer without a login: a new
+    # customer per request, synced and invited here, off the clock.
+    customer_id = f"signup-{n}"
+    world.add_customer(customer_id, n)
+    token = world.link(LinkPurpose.CREATE_LOGIN, customer_id)
+    return Sample("/v1/auth/accept", json.dumps({"token": token, "password": world.password}))
+
+
+def _reset(world: World, n: int) -> Sample:
+    # The same passphrase again, for the customer kept for resets.
+    token = world.link(LinkPurpose.RESET_PASSWORD, world.reset_customer_id)
+    return Sample("/v1/auth/reset", json.dumps({"token": token, "password": world.password}))
+
+
+def _magic(world: World, n: int) -> Sample:
+    token = world.link(LinkPurpose.MAGIC_LINK, world.customer_id)
+    return Sample("/v1/auth/magic", json.dumps({"token": token}))
+
+
+def _resend(world: World, n: int) -> Sample:
+    # Any token will do: the mailer decides; the route only queues the request.
+    token = world.link(LinkPurpose.MAGIC_LINK, world.customer_id)
+    return Sample("/v1/auth/resend-link", json.dumps({"token": token}))
+
+
+REFRESH_COOKIE = "portico_refresh"
+
+
+def _refresh(world: World, n: int) -> Sample:
+    # A refresh token works once (a second use ends the session): each request spends the
+    # one the previous answer set, starting from a session made here.
+    if world.refresh_chain is None:
+        world.refresh_chain = world.fresh_session().refresh_token
+
+    def keep(answer: HttpResult) -> None:
+        world.refresh_chain = next(
+            (
+                cookie.split("=", 1)[1].split(";", 1)[0]
+                for cookie in answer.cookies
+                if cookie.startswith(REFRESH_COOKIE + "=")
+            ),
+            None,
+        )
+
+    body = json.dumps({"refresh_token": world.refresh_chain})
+    return Sample("/v1/auth/refresh", body, after=keep)
+
+
+def _logout(world: World, n: int) -> Sample:
+    # Signing out a session that has already ended makes the same requests (the token's
+    # GetItem, the session's UpdateItem), so one session serves every request of a run.
+    if world.logout_token is None:
+        world.logout_token = world.fresh_session().refresh_token
+    return Sample("/v1/auth/logout", json.dumps({"refresh_token": world.logout_token}))
+
+
+def _new_staff(world: World, n: int) -> dict[str, Any]:
+    return {"name": f"Staff {n}", "email": f"staff{n}@example.com"}
+
+
+def _not_signed_up(world: World, n: int) -> str:
+    """A customer without a login, for invites (rotating)."""
+    others = [
+        c for c in world.customer_ids if c not in (world.customer_id, world.reset_customer_id)
+    ]
+    return others[n % len(others)]
+
+
+def _portal_user(action: str) -> Maker:
+    def make(world: World, n: int) -> Sample:
+        customer_id = _not_signed_up(world, n)
+        return Sample(f"/v1/admin/portal-users/{customer_id}/{action}", None, world.api_key)
+
+    return make
 
 
 SAMPLES: dict[str, Maker] = {
@@ -94,7 +276,9 @@ SAMPLES: dict[str, Maker] = {
     "POST /v1/admin/api-keys": _plain("/v1/admin/api-keys?label=bench"),
     "DELETE /v1/admin/api-keys/{key_id}": _revoke,
     "PUT /v1/admin/customers/{customer_id}": _put(
-        "/v1/admin/customers/{customer_id}", "customer_id", lambda w, _, n: customer_body(n)
+        "/v1/admin/customers/{customer_id}",
+        "customer_id",
+        lambda w, c, n: customer_body(n, email=w.emails[c]),
     ),
     "GET /v1/admin/customers/{customer_id}": _plain("/v1/admin/customers/{customer_id}"),
     "GET /v1/admin/customers": _plain("/v1/admin/customers?limit=50"),
@@ -117,15 +301,111 @@ SAMPLES: dict[str, Maker] = {
     ),
     "GET /v1/admin/estimates/{estimate_id}": _plain("/v1/admin/estimates/{estimate_id}"),
     "GET /v1/admin/estimates": _plain("/v1/admin/estimates?limit=50"),
+    # The invites API: each only queues an email job.
+    "POST /v1/admin/portal/preview-invite": _post(
+        "/v1/admin/portal/preview-invite",
+        lambda w, n: {"to_email": "office@example.com", "template": "with_payment_method"},
+        authorized=True,
+    ),
+    "POST /v1/admin/invites": _post(
+        "/v1/admin/invites",
+        lambda w, n: {"customer_ids": [_not_signed_up(w, n), _not_signed_up(w, n + 1)]},
+        authorized=True,
+    ),
+    "POST /v1/admin/portal-users/{customer_id}/resend-invite": _portal_user("resend-invite"),
+    "POST /v1/admin/portal-users/{customer_id}/password-reset": _portal_user("password-reset"),
+    "POST /v1/admin/staff": _post("/v1/admin/staff", _new_staff, authorized=True),
+    # The auth function's public routes.
+    "POST /v1/portals/{slug}/signup": _link_request("signup"),
+    "POST /v1/portals/{slug}/magic-link": _link_request("magic-link"),
+    "POST /v1/portals/{slug}/forgot-password": _link_request("forgot-password"),
+    "POST /v1/auth/magic": _magic,
+    "POST /v1/auth/resend-link": _resend,
+    "POST /v1/auth/refresh": _refresh,
+    "POST /v1/auth/logout": _logout,
+    # The customer's pages.
+    "GET /v1/me": _mine("/v1/me"),
+    "GET /v1/me/invoices": _mine("/v1/me/invoices"),
+    "GET /v1/me/invoices/{invoice_id}": _mine("/v1/me/invoices/{invoice_id}"),
+    "GET /v1/me/invoices/{invoice_id}/pdf": _mine("/v1/me/invoices/{invoice_id}/pdf"),
+    "GET /v1/me/payments": _mine("/v1/me/payments"),
 }
+
+NO_PAYMENT = "pay-bench-none"
+
+
+def _cases(route: Route) -> list[Case] | None:
+    """Routes with more than one case, or judged unlike the rest."""
+    key = route.route_key
+    if key == "POST /v1/portals/{slug}/login":
+        return [
+            Case(route, _login, argon2=True),
+            Case(
+                route,
+                _login_unknown,
+                variant="(unknown email)",
+                expect=401,
+                why="the same Argon2id work and requests as a known email, by design",
+                argon2=True,
+            ),
+        ]
+    if key == "POST /v1/portals/{slug}/staff-login":
+        return [Case(route, _staff_login, argon2=True)]
+    if key == "POST /v1/auth/accept":
+        return [Case(route, _accept, argon2=True)]
+    if key == "POST /v1/auth/reset":
+        return [Case(route, _reset, argon2=True)]
+    if key == "GET /v1/me/statement":
+        # This year so far, so the customer's invoices are in it (the default is 90 days).
+        path = "/v1/me/statement?from=2026-01-01&to=2026-04-30"
+        return [
+            Case(route, _mine(path)),
+            Case(route, _mine(path + "&format=csv"), variant="?format=csv"),
+            Case(
+                route,
+                _mine(path + "&format=pdf"),
+                variant="?format=pdf",
+                documented="Query + BatchGetItem (docs/data-model.md #26)",
+            ),
+        ]
+    if key == "GET /v1/me/payments/{payment_id}/receipt":
+        # Nothing records payments yet (the payments function is to come), so no receipt
+        # exists: the bench asks for one that does not and expects 404.
+        return [
+            Case(
+                route,
+                _mine(f"/v1/me/payments/{NO_PAYMENT}/receipt"),
+                variant="(no payment yet)",
+                expect=404,
+                why="no payment exists yet: nothing records payments",
+            )
+        ]
+    if key == "GET /v1/portals/{slug}/logo":
+        return [
+            Case(
+                route,
+                _plain("/v1/portals/{slug}/logo", authorized=False),
+                variant="(no logo)",
+                expect=404,
+                why="the bench's portal has no logo uploaded",
+            )
+        ]
+    return None
+
+
 _KNOWN_PARAMETERS = {"slug", "customer_id", "invoice_id", "visit_id", "estimate_id"}
 
 
-def maker_for(route: Route) -> Maker | None:
-    """How to call `route`, or None when the bench does not know how yet."""
+def cases_for(route: Route) -> list[Case]:
+    """How to call `route`: its cases, or one without a maker when the bench cannot yet."""
+    special = _cases(route)
+    if special is not None:
+        return special
     if route.route_key in SAMPLES:
-        return SAMPLES[route.route_key]
+        return [Case(route, SAMPLES[route.route_key])]
     names = {part[1:-1] for part in route.path.split("/") if part.startswith("{")}
     if route.method == "GET" and names <= _KNOWN_PARAMETERS:
-        return _plain(route.path, route.authorized)
-    return None
+        if route.path.startswith(CUSTOMER_PREFIX):
+            return [Case(route, _mine(route.path))]
+        return [Case(route, _plain(route.path, route.authorized))]
+    return [Case(route, None)]

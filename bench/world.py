@@ -15,6 +15,18 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "bench",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
+    }
+)
+for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+
+from portico_local.aws import ACCOUNT, create_resources, function_environment  # noqa: E402
+
+# The functions' own environment as the template's Globals give it (table, email queue,
+# session-signing secret), then the bench's table and quieter logs.
+os.environ.update(function_environment("http://portal.bench"))
+os.environ.update(
+    {
         "TABLE_NAME": "portico-bench",
         "POWERTOOLS_SERVICE_NAME": "portico",
         "POWERTOOLS_LOG_LEVEL": "ERROR",
@@ -22,27 +34,28 @@ os.environ.update(
         "POWERTOOLS_DEV": "false",
     }
 )
-for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-    os.environ.pop(_name, None)
 
+import copy  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
-import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from moto.core.model_instances import reset_model_data  # noqa: E402
+from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 
 from portico import bootstrap  # noqa: E402
 from portico.clock import ManualClock  # noqa: E402
 from portico.config import Settings  # noqa: E402
+from portico.domain.accounts import SessionTokens  # noqa: E402
 from portico.domain.billing import InvoiceRecord  # noqa: E402
 from portico.domain.business import NewBusiness, PortalChanges  # noqa: E402
 from portico.domain.customer import CustomerRecord  # noqa: E402
 from portico.domain.service import EstimateRecord, VisitRecord  # noqa: E402
-from portico.services import portals, records  # noqa: E402
-from portico_local.template import table_definition  # noqa: E402
+from portico.identity.tokens import LinkPurpose  # noqa: E402
+from portico.services import accounts, portals, records  # noqa: E402
 from tests.support.aws_calls import install_counter  # noqa: E402
 
 # botocore copies its built-in handlers into each new session, so the call counter must be
@@ -51,11 +64,19 @@ install_counter()
 
 NOW = datetime(2026, 5, 1, 15, 0, tzinfo=UTC)
 CITIES = ("Austin", "Round Rock", "Cedar Park", "Pflugerville", "Georgetown")
+PASSWORD = "bench passphrase 12345"
+# Re-sign in when the access token has less than this left on the bench's clock.
+TOKEN_MARGIN = timedelta(minutes=2)
 
 
 @dataclass
 class World:
-    """One business and what it has synced, with the ids the requests need."""
+    """One business and what it has synced, with the ids the requests need.
+
+    `customer_id` has a login and a live session (`tokens`) for the /v1/me pages;
+    `reset_customer_id` has a login too, for password resets, so those never touch the
+    session the pages use; `staff_email` is an active member of staff.
+    """
 
     svc: bootstrap.Services
     business_id: str
@@ -66,13 +87,97 @@ class World:
     visit_ids: list[str] = field(default_factory=list)
     estimate_ids: list[str] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)  # record id -> its customer id
+    emails: dict[str, str] = field(default_factory=dict)  # customer id -> email
+    customer_id: str = ""
+    reset_customer_id: str = ""
+    staff_email: str = ""
+    password: str = PASSWORD
+    tokens: SessionTokens | None = None
+    signed_in_at: datetime = NOW
+    sign_ins: int = 0
+    refresh_chain: str | None = None  # the refresh token the next refresh spends
+    logout_token: str | None = None  # a session's refresh token, for sign-outs
+
+    @property
+    def customer_email(self) -> str:
+        return self.emails[self.customer_id]
+
+    @property
+    def customer_invoice_ids(self) -> list[str]:
+        """The signed-in customer's invoices (all sent)."""
+        return [i for i in self.invoice_ids if self.owners[i] == self.customer_id]
+
+    @property
+    def token_expires_at(self) -> datetime:
+        if self.tokens is None:
+            return self.signed_in_at
+        return self.signed_in_at + timedelta(seconds=self.tokens.expires_in)
+
+    def access_token(self) -> str:
+        """The customer's access token, signing in again (with the password, off the clock)
+        if the bench's clock has come near its 15-minute expiry."""
+        now = self.svc.clock.now()
+        if self.tokens is None or now >= self.token_expires_at - TOKEN_MARGIN:
+            self.tokens, _ = accounts.sign_in(
+                self.svc, self.slug, self.customer_email, self.password, "192.0.2.1"
+            )
+            self.signed_in_at = now
+            self.sign_ins += 1
+        return self.tokens.access_token
+
+    def fresh_session(self) -> SessionTokens:
+        """A new session of the customer (a magic link redeemed here, no Argon2): for
+        requests that spend a refresh token."""
+        token = self.link(LinkPurpose.MAGIC_LINK, self.customer_id)
+        return accounts.magic_sign_in(self.svc, token)
+
+    def link(self, purpose: LinkPurpose, customer_id: str) -> str:
+        """A live emailed-link token for the customer, as the mailer would issue it."""
+        return accounts.issue_link(
+            self.svc, purpose, self.business_id, customer_id, self.emails[customer_id]
+        )
+
+    @contextmanager
+    def same_table(self) -> Iterator[None]:
+        """Put the table back as it was afterwards. moto's cost grows with the table (each
+        TransactWriteItems deep-copies all of it, index queries scan it) where DynamoDB's
+        does not, so every route is timed against the same table, whatever the routes
+        before it added (sessions, links, signups, keys)."""
+        backend = dynamodb_backends[ACCOUNT][os.environ["AWS_REGION"]]
+        table = backend.tables[self.svc.settings.table_name]
+        saved = copy.deepcopy(table.items)
+        try:
+            yield
+        finally:
+            table.items = saved
+            # Sessions made meanwhile are gone with the rest.
+            self.refresh_chain = self.logout_token = None
+            forget_moto_copies()
+
+    def add_customer(self, customer_id: str, n: int) -> None:
+        """One more customer (no login yet), e.g. for a signup to redeem."""
+        body = customer_body(n)
+        records.upsert_customer(
+            self.svc, self.business_id, customer_id, CustomerRecord.model_validate(body)
+        )
+        self.emails[customer_id] = body["email"]
 
 
-def customer_body(n: int) -> dict[str, Any]:
-    """A CRM customer record, varied by `n` so repeated PUTs are real changes."""
+def forget_moto_copies() -> None:
+    """moto keeps every model object it ever made in a class-level list, for its dashboard:
+    the deep copies of the whole table it takes on each TransactWriteItems included. Left
+    alone they grow to millions of objects over a run, and Python's collector, which walks
+    them all, adds pauses to whatever request it interrupts. Dropping the list (what
+    `mock_aws` does on exit) leaves moto's state itself alone."""
+    reset_model_data()
+
+
+def customer_body(n: int, email: str | None = None) -> dict[str, Any]:
+    """A CRM customer record, varied by `n` so repeated PUTs are real changes (keep
+    `email` to leave a customer's sign-in name alone)."""
     return {
         "name": f"Customer {n}",
-        "email": f"customer{n}@example.com",
+        "email": email or f"customer{n}@example.com",
         "phone": f"+1 512 555 {n % 10000:04d}",
         "service_address": {
             "line1": f"{n} Oak Ave",
@@ -150,10 +255,10 @@ def _populate(svc: bootstrap.Services, customers: int) -> World:
     world = World(svc, business_id, created.portal.slug, created.admin_api_key)
     for c in range(customers):
         customer_id = f"cust-{c}"
-        records.upsert_customer(
-            svc, business_id, customer_id, CustomerRecord.model_validate(customer_body(c))
-        )
+        body = customer_body(c)
+        records.upsert_customer(svc, business_id, customer_id, CustomerRecord.model_validate(body))
         world.customer_ids.append(customer_id)
+        world.emails[customer_id] = body["email"]
         # A few months of weekly service per customer: invoices, visits, one estimate.
         for k in range(3):
             n = c * 3 + k
@@ -181,18 +286,40 @@ def _populate(svc: bootstrap.Services, customers: int) -> World:
         )
         world.estimate_ids.append(f"est-{c}")
         world.owners[f"est-{c}"] = customer_id
+    _sign_up(world)
     return world
+
+
+def _sign_up(world: World) -> None:
+    """Logins for two customers (a create-login link redeemed, as the signup page does) and
+    an active member of staff (a staff invite redeemed)."""
+    svc = world.svc
+    world.customer_id, world.reset_customer_id = world.customer_ids[0], world.customer_ids[1]
+    for customer_id in (world.customer_id, world.reset_customer_id):
+        token = world.link(LinkPurpose.CREATE_LOGIN, customer_id)
+        tokens = accounts.accept_link(svc, token, world.password)
+        if customer_id == world.customer_id:
+            world.tokens, world.signed_in_at = tokens, svc.clock.now()
+    member = accounts.invite_staff(svc, world.business_id, "Sam Rivera", "sam@example.com")
+    token = accounts.issue_link(
+        svc, LinkPurpose.STAFF_INVITE, world.business_id, member.staff_id, member.email
+    )
+    accounts.accept_link(svc, token, world.password)
+    world.staff_email = member.email
 
 
 @contextmanager
 def world(customers: int = 10) -> Iterator[World]:
-    """moto running, the table created from template.yaml, the process's services installed
-    (before any handler is imported, since handlers take them at import), and a business."""
+    """moto running with the resources of template.yaml, the process's services installed
+    (before any handler is imported, since handlers take them at import), and a business
+    with customers, two of them signed up, and a member of staff. The clock stands still at
+    NOW, well inside the 15 minutes an access token lives."""
     clock = ManualClock(NOW)
     svc = bootstrap.Services.build(Settings.from_env(), clock)
     bootstrap.use(svc)
     with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=os.environ["TABLE_NAME"], **table_definition()
-        )
-        yield _populate(svc, customers)
+        # The table (keys, indexes, TTL), the email queues and the session-signing secret.
+        create_resources()
+        populated = _populate(svc, customers)
+        forget_moto_copies()
+        yield populated

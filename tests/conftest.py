@@ -20,7 +20,7 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
-from portico_local.aws import create_resources, function_environment
+from portico_local.aws import create_resources, function_environment, put_stripe_secret
 
 # The handlers' environment exactly as the template's Globals give it (table, queues, secrets).
 os.environ.update(function_environment("http://portal.test"))
@@ -34,6 +34,7 @@ from moto import mock_aws
 from portico import bootstrap
 from portico.clock import ManualClock
 from portico.config import Settings
+from portico_local.fake_stripe import FakeStripe
 from tests.support.aws_calls import AwsCallCounter, install_counter
 
 install_counter()
@@ -50,11 +51,27 @@ def clock() -> Iterator[ManualClock]:
     CLOCK.set(None)
 
 
+@pytest.fixture(scope="session")
+def fake_stripe() -> Iterator[FakeStripe]:
+    """The fake Stripe server, one per test process (each business gets its own connected
+    account, so tests do not see each other's customers)."""
+    with FakeStripe() as running:
+        yield running
+
+
 @pytest.fixture
-def aws(clock: ManualClock) -> Iterator[None]:
-    """A fresh in-process AWS (moto) with the resources of template.yaml."""
+def aws(clock: ManualClock, fake_stripe: FakeStripe) -> Iterator[None]:
+    """A fresh in-process AWS (moto) with the resources of template.yaml, and the Stripe
+    secret pointing at the fake Stripe."""
     with mock_aws():
         create_resources()
+        put_stripe_secret(
+            SERVICES.settings.stripe_secret_name,
+            secret_key=fake_stripe.secret_key,
+            webhook_secret=fake_stripe.webhook_secret,
+            publishable_key=fake_stripe.publishable_key,
+            api_base=fake_stripe.api_base,
+        )
         yield
 
 

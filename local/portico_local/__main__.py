@@ -22,7 +22,13 @@ from portico import bootstrap
 from portico.clock import ManualClock
 from portico.config import Settings
 from portico_local import demo as demo_data
-from portico_local.aws import REGION, LocalAws, apply_environment, create_resources
+from portico_local.aws import (
+    REGION,
+    LocalAws,
+    apply_environment,
+    create_resources,
+    put_stripe_secret,
+)
 from portico_local.dev import AwsInfo, StripeInfo
 from portico_local.fake_stripe import FakeStripe
 from portico_local.gateway import Gateway
@@ -159,6 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_environment(endpoint_url, base_url)
         create_resources()
         services = bootstrap.Services.build(Settings.from_env(), clock)
+        put_stripe_secret(
+            services.settings.stripe_secret_name,
+            secret_key=fake_stripe.secret_key,
+            webhook_secret=fake_stripe.webhook_secret,
+            publishable_key=fake_stripe.publishable_key,
+            api_base=fake_stripe.api_base,
+        )
         bootstrap.use(services)
         demo = demo_data.Demo([]) if args.no_demo else demo_data.load(services)
         runtime = Runtime(

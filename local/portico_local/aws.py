@@ -250,3 +250,27 @@ def create_resources(environ: Mapping[str, str] | None = None) -> None:
     for identity in (env["PLATFORM_SENDER_EMAIL"], env["PLATFORM_DOMAIN"]):
         ses.create_email_identity(EmailIdentity=identity)
     log.debug("created table %s and SES identities", table_name)
+
+
+def put_stripe_secret(
+    name: str,
+    *,
+    secret_key: str,
+    webhook_secret: str,
+    publishable_key: str,
+    api_base: str | None,
+) -> None:
+    """Create (or overwrite) the Stripe secret the functions read: the template takes its
+    name as a parameter (it is made by hand in a real account), so create_resources() does
+    not make it. Locally it points at the fake Stripe."""
+    value = {
+        "secret_key": secret_key,
+        "webhook_secret": webhook_secret,
+        "publishable_key": publishable_key,
+        **({"api_base": api_base} if api_base else {}),
+    }
+    client = boto3.client("secretsmanager", region_name=REGION)
+    try:
+        client.create_secret(Name=name, SecretString=json.dumps(value))
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))

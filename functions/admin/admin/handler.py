@@ -72,10 +72,7 @@ def delete_logo() -> PortalSettings:
 
 @app.get("/v1/admin/portal/slug-availability", tags=["admin"], responses=READ)
 def slug_availability(slug: Annotated[str, Query(min_length=1, max_length=64)]) -> SlugAvailability:
-    business = portals.get_business(svc, _business_id())
-    address = business.contact.address
-    hints = [address.region, address.city] if address else []
-    return portals.check_slug(svc, slug.lower(), hints)
+    return portals.check_slug(svc, slug.lower(), _business_id())
 
 
 # --- API keys ------------------------------------------------------------------------------

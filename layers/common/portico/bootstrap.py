@@ -26,9 +26,11 @@ if TYPE_CHECKING:
         PortalRepository,
         VisitRepository,
     )
+    from portico.data.wallet import WalletRepository
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
     from portico.jobs import EmailJobQueue
+    from portico.payments import PaymentGateway
     from portico.storage import FileStore
 
 
@@ -114,6 +116,25 @@ class Services:
 
         self._table()
         return IdentityRepository()
+
+    @cached_property
+    def wallets(self) -> WalletRepository:
+        from portico.data.wallet import WalletRepository
+
+        self._table()
+        return WalletRepository()
+
+    @cached_property
+    def payments(self) -> PaymentGateway:
+        from portico.payments import stripe_gateway_from_secret
+
+        return stripe_gateway_from_secret(self.settings.stripe_secret_name)
+
+    @cached_property
+    def stripe_publishable_key(self) -> str:
+        from portico.payments import stripe_publishable_key_from_secret
+
+        return stripe_publishable_key_from_secret(self.settings.stripe_secret_name)
 
     @cached_property
     def signing_keys(self) -> SigningKeys:

@@ -42,6 +42,8 @@ class BusinessItem(PorticoItem, discriminator="business"):
     timezone = UnicodeAttribute()
     currency = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    # The business's Stripe connected account, created on first use (set once, conditionally).
+    stripe_account = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str) -> tuple[str, str]:
@@ -113,7 +115,11 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     # the same transaction as every invoice change.
     balance_due = NumberAttribute(default=0)
     portal_access = UnicodeAttribute(default="not_invited")
+    # True iff at least one PaymentMethodItem; kept with the count in the same transaction as
+    # every save and delete of a method (the admin customer filters read it).
     has_payment_method = BooleanAttribute(default=False)
+    payment_method_count = NumberAttribute(null=True)
+    stripe_customer_id = UnicodeAttribute(null=True)  # set once, conditionally
     autopay_enabled = BooleanAttribute(default=False)
     credit_balance = NumberAttribute(default=0)
     # Small summaries kept in the same transaction as each record write, so the dashboard is
@@ -214,6 +220,24 @@ class PaymentItem(PorticoItem, discriminator="payment"):
         business_id: str, customer_id: str, payment_id: str, day: str
     ) -> tuple[str, str]:
         return ledger_pk(business_id, customer_id), f"{day}#PAYMENT#{payment_id}"
+
+
+class PaymentMethodItem(PorticoItem, discriminator="payment_method"):
+    """A saved card or bank account (its displayable facts; the number stays at Stripe)."""
+
+    method_type = UnicodeAttribute()  # card | us_bank_account
+    brand = UnicodeAttribute(null=True)
+    last4 = UnicodeAttribute(null=True)
+    exp_month = NumberAttribute(null=True)
+    exp_year = NumberAttribute(null=True)
+    bank_name = UnicodeAttribute(null=True)
+    is_default = BooleanAttribute(default=False)
+    setup_intent_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, method_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"PMETHOD#{method_id}"
 
 
 class VisitItem(PorticoItem, discriminator="visit"):

@@ -48,6 +48,7 @@ __all__ = [
     "is_retryable",
     "make_stripe_gateway",
     "stripe_gateway_from_secret",
+    "stripe_publishable_key_from_secret",
 ]
 
 
@@ -60,13 +61,26 @@ def make_stripe_gateway(
     return StripePaymentGateway(secret_key, webhook_secret, api_base, **options)
 
 
-def stripe_gateway_from_secret(secret_name: str, client: Any = None) -> PaymentGateway:
-    """The Stripe adapter configured from the Secrets Manager secret `secret_name`, a JSON
-    object: `{"secret_key": "sk_...", "webhook_secret": "whsec_...", "api_base": optional}`
-    (`api_base` points the local runtime at the fake Stripe)."""
+def _stripe_secret(secret_name: str, client: Any) -> dict[str, Any]:
     if client is None:
         import boto3  # first use only: keeps botocore out of the handlers' import cost
 
         client = boto3.client("secretsmanager")
-    value = json.loads(client.get_secret_value(SecretId=secret_name)["SecretString"])
+    value: dict[str, Any] = json.loads(
+        client.get_secret_value(SecretId=secret_name)["SecretString"]
+    )
+    return value
+
+
+def stripe_gateway_from_secret(secret_name: str, client: Any = None) -> PaymentGateway:
+    """The Stripe adapter configured from the Secrets Manager secret `secret_name`, a JSON
+    object: `{"secret_key": "sk_...", "webhook_secret": "whsec_...", "publishable_key":
+    "pk_...", "api_base": optional}` (`api_base` points the local runtime at the fake Stripe)."""
+    value = _stripe_secret(secret_name, client)
     return make_stripe_gateway(value["secret_key"], value["webhook_secret"], value.get("api_base"))
+
+
+def stripe_publishable_key_from_secret(secret_name: str, client: Any = None) -> str:
+    """The publishable key (`pk_...`) of the same secret: what the browser confirms
+    SetupIntents with. It is public; it lives in the secret to keep one Stripe setting."""
+    return str(_stripe_secret(secret_name, client)["publishable_key"])

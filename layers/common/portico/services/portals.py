@@ -94,14 +94,17 @@ def suggest_slugs(svc: Services, slug: str, hints: list[str | None], limit: int 
     return [c for c in valid if c not in taken][:limit]
 
 
-def check_slug(svc: Services, slug: str, hints: list[str | None] | None = None) -> SlugAvailability:
-    """Whether `slug` is free, and if not, why and what is free instead."""
+def check_slug(svc: Services, slug: str, business_id: str) -> SlugAvailability:
+    """Whether `slug` is free for this business's portal, and if not, why and which
+    variations are free (hinted by the business's address, read only when needed)."""
     problem = slug_problem(slug)
     if problem is None and not svc.businesses.taken_slugs([slug]):
         return SlugAvailability(slug=slug, available=True)
     reason = problem or "taken"
     suggestions = (
-        [] if problem == "invalid" and not _slugify(slug) else suggest_slugs(svc, slug, hints or [])
+        []
+        if problem == "invalid" and not _slugify(slug)
+        else suggest_slugs(svc, slug, _address_hints(get_business(svc, business_id)))
     )
     return SlugAvailability(slug=slug, available=False, reason=reason, suggestions=suggestions)
 

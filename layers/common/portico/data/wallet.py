@@ -1,0 +1,226 @@
+"""The customer's saved payment methods and the Stripe ids they hang on.
+
+A method is one item in the customer's collection (`PMETHOD#{pm_id}`). The profile keeps
+`payment_method_count` and `has_payment_method` in the same transaction as every save and
+delete; each write is conditional on the count it was computed from, so two concurrent
+changes cannot leave the flag or the default wrong (the loser gets a 409 and retries).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+
+from portico.data.items import BusinessItem, CustomerItem, PaymentMethodItem, customer_pk
+from portico.data.repositories import ConcurrentChangeError
+from portico.data.table import PorticoItem
+from portico.data.transactions import ConditionsFailed, Transaction
+from portico.domain.wallet import PaymentMethod, WalletOwner
+
+_PREFIX = "PMETHOD#"
+
+
+def to_method(item: PaymentMethodItem) -> PaymentMethod:
+    return PaymentMethod(
+        payment_method_id=item.sk.removeprefix(_PREFIX),
+        type=item.method_type,
+        brand=item.brand,
+        last4=item.last4,
+        exp_month=None if item.exp_month is None else int(item.exp_month),
+        exp_year=None if item.exp_year is None else int(item.exp_year),
+        bank_name=item.bank_name,
+        is_default=bool(item.is_default),
+        created_at=item.created_at,
+    )
+
+
+def _count_is(count: int) -> Condition:
+    held = CustomerItem.payment_method_count == count
+    if count == 0:  # profiles from before the wallet have no count
+        return CustomerItem.pk.exists() & (
+            CustomerItem.payment_method_count.does_not_exist() | held
+        )
+    return CustomerItem.pk.exists() & held
+
+
+def _concurrent() -> ConcurrentChangeError:
+    return ConcurrentChangeError("Your payment methods changed meanwhile; try again.")
+
+
+class WalletRepository:
+    def methods(self, business_id: str, customer_id: str) -> list[PaymentMethod]:
+        """The customer's saved methods, the default first (one Query)."""
+        pk = customer_pk(business_id, customer_id)
+        found = PaymentMethodItem.query(pk, PorticoItem.sk.startswith(_PREFIX))
+        methods = [to_method(item) for item in found if isinstance(item, PaymentMethodItem)]
+        return sorted(methods, key=lambda m: (not m.is_default, m.created_at, m.payment_method_id))
+
+    def owner(self, business_id: str, customer_id: str) -> WalletOwner | None:
+        """The customer, their business and their saved methods (one Query of the customer's
+        collection and one GetItem of the business); None if either is missing."""
+        pk = customer_pk(business_id, customer_id)
+        customer: CustomerItem | None = None
+        methods: list[PaymentMethod] = []
+        # "PMETHOD#..." sorts just before "PROFILE" and nothing else of the customer's sorts
+        # between them, so one range reads the profile with every saved method.
+        found = PorticoItem.query(
+            pk, PorticoItem.sk.between(_PREFIX, "PROFILE"), consistent_read=True
+        )
+        for item in found:
+            if isinstance(item, CustomerItem):
+                customer = item
+            elif isinstance(item, PaymentMethodItem):
+                methods.append(to_method(item))
+        try:
+            business = BusinessItem.get(*BusinessItem.keys(business_id))
+        except BusinessItem.DoesNotExist:
+            return None
+        if customer is None:
+            return None
+        methods.sort(key=lambda m: (not m.is_default, m.created_at, m.payment_method_id))
+        return WalletOwner(
+            business_id=business_id,
+            business_name=business.name,
+            stripe_account=business.stripe_account,
+            customer_id=customer_id,
+            customer_name=customer.name,
+            email=customer.email,
+            stripe_customer=customer.stripe_customer_id,
+            methods=methods,
+        )
+
+    def set_stripe_account(self, business_id: str, account: str) -> str:
+        """Store the business's connected account unless one is stored; returns the stored one."""
+        item = BusinessItem(*BusinessItem.keys(business_id))
+        try:
+            item.update(
+                actions=[BusinessItem.stripe_account.set(account)],
+                condition=BusinessItem.pk.exists() & BusinessItem.stripe_account.does_not_exist(),
+            )
+        except UpdateError:
+            item.refresh(consistent_read=True)
+        return str(item.stripe_account)
+
+    def set_stripe_customer(self, business_id: str, customer_id: str, stripe_customer: str) -> str:
+        """Store the customer's Stripe customer unless one is stored; returns the stored one."""
+        item = CustomerItem(*CustomerItem.keys(business_id, customer_id))
+        try:
+            item.update(
+                actions=[CustomerItem.stripe_customer_id.set(stripe_customer)],
+                condition=CustomerItem.pk.exists()
+                & CustomerItem.stripe_customer_id.does_not_exist(),
+            )
+        except UpdateError:
+            item.refresh(consistent_read=True)
+        return str(item.stripe_customer_id)
+
+    def get(self, business_id: str, customer_id: str, method_id: str) -> PaymentMethod | None:
+        try:
+            item = PaymentMethodItem.get(
+                *PaymentMethodItem.keys(business_id, customer_id, method_id), consistent_read=True
+            )
+        except PaymentMethodItem.DoesNotExist:
+            return None
+        return to_method(item)
+
+    def add(
+        self,
+        business_id: str,
+        customer_id: str,
+        method: PaymentMethod,
+        setup_intent_id: str,
+        count_before: int,
+    ) -> None:
+        """Save a method and count it on the profile (one transaction). Raises
+        `ConditionsFailed` with `method` when it is already saved."""
+        item = PaymentMethodItem(
+            *PaymentMethodItem.keys(business_id, customer_id, method.payment_method_id),
+            method_type=method.type,
+            brand=method.brand,
+            last4=method.last4,
+            exp_month=method.exp_month,
+            exp_year=method.exp_year,
+            bank_name=method.bank_name,
+            is_default=method.is_default,
+            setup_intent_id=setup_intent_id,
+            created_at=method.created_at,
+        )
+        profile = CustomerItem(*CustomerItem.keys(business_id, customer_id))
+        try:
+            with Transaction() as tx:
+                tx.put("method", item, condition=PaymentMethodItem.pk.does_not_exist())
+                tx.update(
+                    "profile",
+                    profile,
+                    actions=[
+                        CustomerItem.payment_method_count.set(count_before + 1),
+                        CustomerItem.has_payment_method.set(True),
+                    ],
+                    condition=_count_is(count_before),
+                )
+        except ConditionsFailed as error:
+            if "method" in error.labels:
+                raise
+            raise _concurrent() from error
+
+    def remove(
+        self,
+        business_id: str,
+        customer_id: str,
+        method_id: str,
+        remaining: list[PaymentMethod],
+        new_default: str | None,
+    ) -> None:
+        """Delete a method, promote `new_default` if given, and count the rest on the
+        profile (one transaction)."""
+        profile = CustomerItem(*CustomerItem.keys(business_id, customer_id))
+        try:
+            with Transaction() as tx:
+                tx.delete(
+                    "method",
+                    PaymentMethodItem(*PaymentMethodItem.keys(business_id, customer_id, method_id)),
+                    condition=PaymentMethodItem.pk.exists(),
+                )
+                if new_default is not None:
+                    self._flag(tx, business_id, customer_id, new_default, True)
+                tx.update(
+                    "profile",
+                    profile,
+                    actions=[
+                        CustomerItem.payment_method_count.set(len(remaining)),
+                        CustomerItem.has_payment_method.set(bool(remaining)),
+                    ],
+                    condition=_count_is(len(remaining) + 1),
+                )
+        except ConditionsFailed as error:
+            raise _concurrent() from error
+
+    def make_default(
+        self, business_id: str, customer_id: str, method_id: str, previous: list[str], count: int
+    ) -> None:
+        """Flag `method_id` as the default and clear `previous` defaults (one transaction)."""
+        try:
+            with Transaction() as tx:
+                self._flag(tx, business_id, customer_id, method_id, True)
+                for other in previous:
+                    self._flag(tx, business_id, customer_id, other, False)
+                tx.check(
+                    "profile",
+                    CustomerItem,
+                    *CustomerItem.keys(business_id, customer_id),
+                    condition=_count_is(count),
+                )
+        except ConditionsFailed as error:
+            raise _concurrent() from error
+
+    @staticmethod
+    def _flag(tx: Transaction, business_id: str, customer_id: str, method_id: str, on: bool) -> Any:
+        item = PaymentMethodItem(*PaymentMethodItem.keys(business_id, customer_id, method_id))
+        tx.update(
+            f"flag:{method_id}",
+            item,
+            actions=[PaymentMethodItem.is_default.set(on)],
+            condition=PaymentMethodItem.pk.exists(),
+        )
