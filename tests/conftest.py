@@ -65,13 +65,7 @@ def aws(clock: ManualClock, fake_stripe: FakeStripe) -> Iterator[None]:
     secret pointing at the fake Stripe."""
     with mock_aws():
         create_resources()
-        put_stripe_secret(
-            SERVICES.settings.stripe_secret_name,
-            secret_key=fake_stripe.secret_key,
-            webhook_secret=fake_stripe.webhook_secret,
-            publishable_key=fake_stripe.publishable_key,
-            api_base=fake_stripe.api_base,
-        )
+        put_stripe_secret(SERVICES.settings.stripe_secret_name, fake_stripe)
         yield
 
 

@@ -165,13 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_environment(endpoint_url, base_url)
         create_resources()
         services = bootstrap.Services.build(Settings.from_env(), clock)
-        put_stripe_secret(
-            services.settings.stripe_secret_name,
-            secret_key=fake_stripe.secret_key,
-            webhook_secret=fake_stripe.webhook_secret,
-            publishable_key=fake_stripe.publishable_key,
-            api_base=fake_stripe.api_base,
-        )
+        put_stripe_secret(services.settings.stripe_secret_name, fake_stripe)
         bootstrap.use(services)
         demo = demo_data.Demo([]) if args.no_demo else demo_data.load(services)
         runtime = Runtime(

@@ -22,6 +22,8 @@ import boto3
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from portico.payments import StripeSettings
+from portico_local.fake_stripe import FakeStripe
 from portico_local.outbox import Outbox
 from portico_local.template import load_template, table_definition, ttl_attribute
 
@@ -252,25 +254,18 @@ def create_resources(environ: Mapping[str, str] | None = None) -> None:
     log.debug("created table %s and SES identities", table_name)
 
 
-def put_stripe_secret(
-    name: str,
-    *,
-    secret_key: str,
-    webhook_secret: str,
-    publishable_key: str,
-    api_base: str | None,
-) -> None:
-    """Create (or overwrite) the Stripe secret the functions read: the template takes its
-    name as a parameter (it is made by hand in a real account), so create_resources() does
-    not make it. Locally it points at the fake Stripe."""
-    value = {
-        "secret_key": secret_key,
-        "webhook_secret": webhook_secret,
-        "publishable_key": publishable_key,
-        **({"api_base": api_base} if api_base else {}),
-    }
+def put_stripe_secret(name: str, fake: FakeStripe) -> None:
+    """Create (or overwrite) the Stripe secret the functions read, pointing at the fake
+    Stripe: the template takes its name as a parameter (it is made by hand in a real
+    account), so create_resources() does not make it."""
+    value = StripeSettings(
+        secret_key=fake.secret_key,
+        webhook_secret=fake.webhook_secret,
+        publishable_key=fake.publishable_key,
+        api_base=fake.api_base,
+    ).model_dump_json()
     client = boto3.client("secretsmanager", region_name=REGION)
     try:
-        client.create_secret(Name=name, SecretString=json.dumps(value))
+        client.create_secret(Name=name, SecretString=value)
     except client.exceptions.ResourceExistsException:
-        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+        client.put_secret_value(SecretId=name, SecretString=value)

@@ -80,10 +80,8 @@ def test_dashboard_shows_balance_past_due_next_visit_and_counts_in_one_request(w
     assert home["next_visit"] == {"visit_id": "visit-next", "date": "2026-05-05"}
     assert home["currency"] == "USD"
     assert home["invoices_available"] is True
-    assert (
-        home["business"]["contact"]["phone"] == "+1 512 555 0101"
-        or home["business"]["business_name"]
-    )
+    assert home["business"]["business_name"] == "Sparkling Pools"
+    assert home["business"]["contact"]["phone"] == "+1 512 555 0100"
     assert home["autopay"] == {"enabled": False, "payment_method": None}
 
 
@@ -336,7 +334,9 @@ def test_statement_as_csv_and_pdf(world):
 
 def test_unknown_receipt_is_404(world):
     _, headers = world
-    assert get(headers, "/v1/me/payments/pay-nope/receipt").status == 404
+    response = get(headers, "/v1/me/payments/pay-nope/receipt")
+    assert response.status == 404
+    assert response.json()["error"]["message"] == "No such payment."  # the route, not a miss
 
 
 def test_statement_dates_are_the_business_dates_in_the_evening(world, clock):

@@ -79,9 +79,9 @@ def put_customer(biz, customer_id, **fields):
 
 
 def give_payment_method(biz, customer_id):
-    # The payments issue saves cards; until then, set the flag the way it will.
+    # As the wallet records a saved card: the profile counts it.
     CustomerItem(*CustomerItem.keys(biz.business_id, customer_id)).update(
-        actions=[CustomerItem.has_payment_method.set(True)]
+        actions=[CustomerItem.payment_method_count.set(1)]
     )
 
 

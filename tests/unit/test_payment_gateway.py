@@ -122,11 +122,14 @@ def test_given_the_stripe_secret_when_the_gateway_is_built_from_it_then_it_uses_
     class Secrets:
         def get_secret_value(self, SecretId):
             assert SecretId == "portico/dev/stripe"
-            return {"SecretString": '{"secret_key": "sk_test_x", "webhook_secret": "whsec_x"}'}
+            return {
+                "SecretString": '{"secret_key": "sk_test_x", "webhook_secret": "whsec_x", '
+                '"publishable_key": "pk_test_x"}'
+            }
 
-    from portico.payments import stripe_gateway_from_secret
+    from portico.payments import StripeSettings, gateway_for
 
-    gateway = stripe_gateway_from_secret("portico/dev/stripe", client=Secrets())
+    gateway = gateway_for(StripeSettings.from_secret("portico/dev/stripe", client=Secrets()))
     payload = b'{"id": "evt_1", "type": "ping", "created": 1, "data": {"object": {}}}'
 
     event = gateway.parse_webhook(payload, signatures.sign(payload, "whsec_x", int(time.time())))

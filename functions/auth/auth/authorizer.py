@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from portico.bootstrap import services
 from portico.errors import UnauthorizedError
+from portico.http.cookies import ACCESS_COOKIE, cookie_value
 from portico.identity.access_tokens import verify_access_token
 from portico.identity.principal import Principal, Role
 from portico.services import api_keys
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 svc = services()
-ACCESS_COOKIE = "portico_access"
 ANONYMOUS = {"isAuthorized": True, "context": {"role": Role.ANONYMOUS.value}}
 
 
@@ -31,17 +31,9 @@ def _bearer(headers: dict[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _cookie(cookies: list[str], name: str) -> str | None:
-    for cookie in cookies:
-        key, _, value = cookie.partition("=")
-        if key.strip() == name and value.strip():
-            return value.strip()
-    return None
-
-
 def authorize(event: dict[str, Any]) -> Principal | None:
     """The principal the request's credentials prove, or None."""
-    token = _bearer(event.get("headers") or {}) or _cookie(
+    token = _bearer(event.get("headers") or {}) or cookie_value(
         event.get("cookies") or [], ACCESS_COOKIE
     )
     if token is None:

@@ -3,7 +3,6 @@ or emailed link, signup, forgot password, session refresh and sign-out."""
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -18,8 +17,9 @@ from portico.domain.accounts import SessionTokens, StaffMember
 from portico.domain.business import PublicPortal
 from portico.domain.common import DomainModel, Email
 from portico.domain.customer import Customer
+from portico.http.cookies import ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, cookie_value
 from portico.http.resolver import create_resolver
-from portico.http.responses import route_responses
+from portico.http.responses import download, route_responses
 from portico.identity.principal import Role
 from portico.identity.tokens import LinkPurpose
 from portico.observability import logger
@@ -28,9 +28,6 @@ from portico.services import accounts, logos, portals
 app = create_resolver()
 svc = services()
 
-ACCESS_COOKIE = "portico_access"
-REFRESH_COOKIE = "portico_refresh"
-REFRESH_COOKIE_PATH = "/v1/auth"
 SlugParam = Annotated[str, Path(min_length=1, max_length=64)]
 # Long enough for any passphrase, short enough that hashing it cannot be used to burn CPU.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
@@ -91,11 +88,7 @@ def _client_ip() -> str:
 
 
 def _cookie(name: str) -> str | None:
-    for cookie in app.current_event.cookies or []:
-        key, _, value = cookie.partition("=")
-        if key.strip() == name and value.strip():
-            return value.strip()
-    return None
+    return cookie_value(app.current_event.cookies or [], name)
 
 
 def _session_cookies(tokens: SessionTokens) -> list[Cookie]:
@@ -163,20 +156,15 @@ def get_logo(slug: SlugParam) -> Response[Any]:
     """The logo the business uploaded, as a PNG or JPEG. Its address (the portal's
     `logo_url`) carries the image's version, so a cached copy is never a stale one."""
     logo = logos.public_logo(svc, slug)
-    # Binary bodies go out base64-encoded, as API Gateway expects: Powertools would
-    # otherwise serialize the bytes as text.
-    response: Response[Any] = Response(
-        status_code=200,
-        content_type=logo.content_type,
-        body=base64.b64encode(logo.data).decode(),
-        headers={
+    return download(
+        logo.data,
+        logo.content_type,
+        {
             "Cache-Control": "public, max-age=3600",
             "ETag": f'"{logo.version}"',
             "X-Content-Type-Options": "nosniff",
         },
     )
-    response.base64_encoded = True
-    return response
 
 
 @app.post("/v1/portals/<slug>/login", tags=["auth"], responses=SIGN_IN)

@@ -5,7 +5,6 @@ Every route needs a customer session; the ids come from it, never from the reque
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -19,7 +18,7 @@ from portico.domain.statements import Statement
 from portico.errors import BadRequestError
 from portico.http.params import Cursor, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
-from portico.http.responses import ItemList, route_responses
+from portico.http.responses import ItemList, download, route_responses
 from portico.observability import logger
 from portico.services import billing
 
@@ -34,19 +33,14 @@ PDF = route_responses(401, 403, 404, media_types=("application/pdf",))
 
 
 def _document(body: bytes | str, media_type: str, filename: str) -> Response[Any]:
-    """A download. Bytes are base64-encoded here, as API Gateway expects binary bodies:
-    Powertools' response validation would otherwise try to serialize them as text."""
-    response: Response[Any] = Response(
-        status_code=200,
-        content_type=media_type,
-        body=base64.b64encode(body).decode() if isinstance(body, bytes) else body,
-        headers={
+    return download(
+        body,
+        media_type,
+        {
             "Content-Disposition": f'inline; filename="{filename}"',
             "Cache-Control": "private, no-store",
         },
     )
-    response.base64_encoded = isinstance(body, bytes)
-    return response
 
 
 def _date(value: str | None, name: str) -> date | None:

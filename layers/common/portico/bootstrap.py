@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
     from portico.jobs import EmailJobQueue
-    from portico.payments import PaymentGateway
+    from portico.payments import PaymentGateway, StripeSettings
     from portico.storage import FileStore
 
 
@@ -125,16 +125,17 @@ class Services:
         return WalletRepository()
 
     @cached_property
-    def payments(self) -> PaymentGateway:
-        from portico.payments import stripe_gateway_from_secret
+    def stripe(self) -> StripeSettings:
+        """The Stripe secret, read once per process."""
+        from portico.payments import StripeSettings
 
-        return stripe_gateway_from_secret(self.settings.stripe_secret_name)
+        return StripeSettings.from_secret(self.settings.stripe_secret_name)
 
     @cached_property
-    def stripe_publishable_key(self) -> str:
-        from portico.payments import stripe_publishable_key_from_secret
+    def payments(self) -> PaymentGateway:
+        from portico.payments import gateway_for
 
-        return stripe_publishable_key_from_secret(self.settings.stripe_secret_name)
+        return gateway_for(self.stripe)
 
     @cached_property
     def signing_keys(self) -> SigningKeys:

@@ -16,8 +16,8 @@ from portico.data.items import (
     customer_pk,
     ledger_pk,
 )
-from portico.data.pagination import decode_cursor, encode_cursor
-from portico.data.repositories import Page, to_customer, to_portal
+from portico.data.pagination import Page, query_page
+from portico.data.repositories import to_customer, to_portal
 from portico.data.table import PorticoItem
 from portico.domain.billing import Invoice, Payment
 from portico.domain.business import PortalSettings
@@ -45,17 +45,18 @@ class BillingRepository:
         cursor: str | None,
     ) -> Page[Invoice]:
         """Sent invoices, unpaid first then newest (one Query on GSI3)."""
-        pk, _ = InvoiceItem.portal_list_keys(business_id, customer_id, "x", "2000-01-01", True)
+        pk = InvoiceItem.portal_list_pk(business_id, customer_id)
         condition = PorticoItem.gsi3sk.startswith(_PREFIX[which]) if _PREFIX[which] else None
-        results = PorticoItem.gsi3.query(
-            pk,
-            condition,
-            limit=limit,
-            page_size=limit,
-            last_evaluated_key=decode_cursor(cursor, partition={"GSI3PK": pk}),
+        return query_page(
+            PorticoItem.gsi3.query,
+            {"GSI3PK": pk},
+            InvoiceItem,
+            to_invoice,
+            limit,
+            cursor,
+            hash_key=pk,
+            range_key_condition=condition,
         )
-        items = [to_invoice(item) for item in results if isinstance(item, InvoiceItem)]
-        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
     def invoice(self, business_id: str, customer_id: str, invoice_id: str) -> Invoice | None:
         """One of the customer's invoices (one GetItem), whatever its status."""
@@ -71,16 +72,17 @@ class BillingRepository:
     ) -> Page[Payment]:
         """Payments and refunds, newest first (one Query on the customer's collection)."""
         pk = customer_pk(business_id, customer_id)
-        results = PaymentItem.query(
-            pk,
-            PorticoItem.sk.startswith("PAYMENT#"),
+        return query_page(
+            PaymentItem.query,
+            {"PK": pk},
+            PaymentItem,
+            to_payment,
+            limit,
+            cursor,
+            hash_key=pk,
+            range_key_condition=PorticoItem.sk.startswith("PAYMENT#"),
             scan_index_forward=False,
-            limit=limit,
-            page_size=limit,
-            last_evaluated_key=decode_cursor(cursor, partition={"PK": pk}),
         )
-        items = [to_payment(item) for item in results if isinstance(item, PaymentItem)]
-        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
     def document(
         self, business_id: str, customer_id: str, record_key: tuple[str, str]

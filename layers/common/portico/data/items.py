@@ -117,8 +117,8 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     portal_access = UnicodeAttribute(default="not_invited")
     # True iff at least one PaymentMethodItem; kept with the count in the same transaction as
     # every save and delete of a method (the admin customer filters read it).
-    has_payment_method = BooleanAttribute(default=False)
-    payment_method_count = NumberAttribute(null=True)
+    # Saved payment methods; "has a payment method" (the admin filters) is count > 0.
+    payment_method_count = NumberAttribute(default=0)
     stripe_customer_id = UnicodeAttribute(null=True)  # set once, conditionally
     autopay_enabled = BooleanAttribute(default=False)
     credit_balance = NumberAttribute(default=0)
@@ -181,13 +181,18 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
         return customer_pk(business_id, customer_id), f"INVOICE#{invoice_id}"
 
     @staticmethod
+    def portal_list_pk(business_id: str, customer_id: str) -> str:
+        """GSI3: the customer's sent invoices, as the portal lists them."""
+        return f"{customer_pk(business_id, customer_id)}#INVOICES"
+
+    @staticmethod
     def portal_list_keys(
         business_id: str, customer_id: str, invoice_id: str, issue_date: str, is_open: bool
     ) -> tuple[str, str]:
         """GSI3: open invoices first, then newest first (the date is inverted to sort down)."""
         inverted = 99999999 - int(issue_date.replace("-", ""))
         return (
-            f"{customer_pk(business_id, customer_id)}#INVOICES",
+            InvoiceItem.portal_list_pk(business_id, customer_id),
             f"{0 if is_open else 1}#{inverted:08d}#{invoice_id}",
         )
 

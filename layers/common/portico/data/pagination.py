@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from portico.domain.common import DomainModel
 from portico.errors import BadRequestError
 
 _KEY_ATTRIBUTES = frozenset(
@@ -49,3 +51,31 @@ def decode_cursor(cursor: str | None, *, partition: Mapping[str, str]) -> dict[s
     ):
         raise invalid
     return {name: {"S": value} for name, value in decoded.items()}
+
+
+@dataclass(frozen=True)
+class Page[T: DomainModel]:
+    items: list[T]
+    next_cursor: str | None
+
+
+def query_page[T: DomainModel](
+    query: Callable[..., Any],
+    partition: Mapping[str, str],
+    item_cls: type,
+    to_domain: Callable[[Any], T],
+    limit: int,
+    cursor: str | None,
+    **conditions: Any,
+) -> Page[T]:
+    """One page of a Query (`Model.query` or an index's): one request of at most `limit`
+    items, continuing from `cursor`, which must belong to `partition` (the query's own
+    partition key attribute and value), so no cursor can read another partition."""
+    results = query(
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, partition=partition),
+        **conditions,
+    )
+    items = [to_domain(item) for item in results if isinstance(item, item_cls)]
+    return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))

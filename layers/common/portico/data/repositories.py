@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -24,7 +23,7 @@ from portico.data.items import (
     VisitItem,
     business_pk,
 )
-from portico.data.pagination import decode_cursor, encode_cursor
+from portico.data.pagination import Page, query_page
 from portico.data.table import PorticoItem
 from portico.data.transactions import ConditionsFailed, Transaction
 from portico.domain.billing import CrmInvoiceStatus, Invoice
@@ -36,12 +35,6 @@ from portico.domain.service import Estimate, EstimateStatus, Visit, VisitStatus
 from portico.errors import ConflictError, ValidationFailedError
 
 T = TypeVar("T", bound=DomainModel)
-
-
-@dataclass(frozen=True)
-class Page[T: DomainModel]:
-    items: list[T]
-    next_cursor: str | None
 
 
 class SlugTakenError(ConflictError):
@@ -231,8 +224,8 @@ def _api_key_item(key: ApiKey, key_hash: str) -> ApiKeyItem:
 
 _CUSTOMER_FILTERS: dict[CustomerFilter, Callable[[], Condition | None]] = {
     CustomerFilter.ALL: lambda: None,
-    CustomerFilter.WITH_PAYMENT_METHOD: lambda: CustomerItem.has_payment_method == True,  # noqa: E712
-    CustomerFilter.WITHOUT_PAYMENT_METHOD: lambda: CustomerItem.has_payment_method == False,  # noqa: E712
+    CustomerFilter.WITH_PAYMENT_METHOD: lambda: CustomerItem.payment_method_count > 0,
+    CustomerFilter.WITHOUT_PAYMENT_METHOD: lambda: CustomerItem.payment_method_count == 0,
     CustomerFilter.WITH_PORTAL_ACCOUNT: lambda: CustomerItem.portal_access == "active",
     CustomerFilter.WITHOUT_PORTAL_ACCOUNT: lambda: CustomerItem.portal_access != "active",
     CustomerFilter.SERVICE_TEXTS_ON: lambda: CustomerItem.service_texts == True,  # noqa: E712
@@ -274,7 +267,7 @@ class CustomerRepository:
             CustomerItem.gsi1sk.set(gsi1sk),
             CustomerItem.balance_due.set(CustomerItem.balance_due | 0),
             CustomerItem.portal_access.set(CustomerItem.portal_access | "not_invited"),
-            CustomerItem.has_payment_method.set(CustomerItem.has_payment_method | False),
+            CustomerItem.payment_method_count.set(CustomerItem.payment_method_count | 0),
             CustomerItem.open_invoices.set(CustomerItem.open_invoices | {}),
             CustomerItem.upcoming_visits.set(CustomerItem.upcoming_visits | {}),
             CustomerItem.open_estimates.set(CustomerItem.open_estimates | {}),
@@ -330,7 +323,11 @@ class CustomerRepository:
 
 def to_customer(item: CustomerItem) -> Customer:
     customer_id = item.pk.rsplit("#CUST#", 1)[1]
-    return Customer(customer_id=customer_id, **values_of(item, Customer.model_fields))
+    return Customer(
+        customer_id=customer_id,
+        has_payment_method=int(item.payment_method_count or 0) > 0,
+        **values_of(item, Customer.model_fields),
+    )
 
 
 def _page[T: DomainModel](
@@ -343,16 +340,17 @@ def _page[T: DomainModel](
     filter_condition: Condition | None = None,
 ) -> Page[T]:
     """One page of a business-wide list on GSI1, with an opaque cursor."""
-    results = PorticoItem.gsi1.query(
-        gsi1pk,
-        PorticoItem.gsi1sk.startswith(sk_prefix),
+    return query_page(
+        PorticoItem.gsi1.query,
+        {"GSI1PK": gsi1pk},
+        item_cls,
+        to_domain,
+        limit,
+        cursor,
+        hash_key=gsi1pk,
+        range_key_condition=PorticoItem.gsi1sk.startswith(sk_prefix),
         filter_condition=filter_condition,
-        limit=limit,
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, partition={"GSI1PK": gsi1pk}),
     )
-    items = [to_domain(item) for item in results if isinstance(item, item_cls)]
-    return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
 
 # --- records the business owns under a customer: invoices, visits, estimates ---------------
@@ -391,8 +389,7 @@ class OwnedRecordRepository[R: DomainModel]:
     def list(
         self, business_id: str, customer_id: str | None, limit: int, cursor: str | None
     ) -> Page[R]:
-        pk, _ = self.item_cls.list_keys(business_id, "")
-        prefix = self.item_cls.list_keys(business_id, "")[1]
+        pk, prefix = self.item_cls.list_keys(business_id, "")
         condition = self.item_cls.customer_id == customer_id if customer_id else None
         return _page(self.item_cls, pk, prefix, limit, cursor, self._domain, condition)
 

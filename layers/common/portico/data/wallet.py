@@ -1,9 +1,9 @@
 """The customer's saved payment methods and the Stripe ids they hang on.
 
 A method is one item in the customer's collection (`PMETHOD#{pm_id}`). The profile keeps
-`payment_method_count` and `has_payment_method` in the same transaction as every save and
-delete; each write is conditional on the count it was computed from, so two concurrent
-changes cannot leave the flag or the default wrong (the loser gets a 409 and retries).
+`payment_method_count` (from which "has a payment method" follows) in the same transaction
+as every save and delete; each write is conditional on the count it was computed from, so two
+concurrent changes cannot leave the count or the default wrong (the loser gets a 409).
 """
 
 from __future__ import annotations
@@ -37,12 +37,26 @@ def to_method(item: PaymentMethodItem) -> PaymentMethod:
 
 
 def _count_is(count: int) -> Condition:
-    held = CustomerItem.payment_method_count == count
-    if count == 0:  # profiles from before the wallet have no count
-        return CustomerItem.pk.exists() & (
-            CustomerItem.payment_method_count.does_not_exist() | held
+    return CustomerItem.pk.exists() & (CustomerItem.payment_method_count == count)
+
+
+def _default_first(methods: list[PaymentMethod]) -> list[PaymentMethod]:
+    return sorted(methods, key=lambda m: (not m.is_default, m.created_at, m.payment_method_id))
+
+
+def _set_once(item: Any, attribute: Any, value: str) -> str:
+    """Write `attribute` unless it holds a value already (two first requests racing keep
+    one id); returns the value stored."""
+    try:
+        item.update(
+            actions=[attribute.set(value)],
+            condition=type(item).pk.exists() & attribute.does_not_exist(),
         )
-    return CustomerItem.pk.exists() & held
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        item.refresh(consistent_read=True)
+    return str(getattr(item, attribute.attr_name))
 
 
 def _concurrent() -> ConcurrentChangeError:
@@ -54,8 +68,7 @@ class WalletRepository:
         """The customer's saved methods, the default first (one Query)."""
         pk = customer_pk(business_id, customer_id)
         found = PaymentMethodItem.query(pk, PorticoItem.sk.startswith(_PREFIX))
-        methods = [to_method(item) for item in found if isinstance(item, PaymentMethodItem)]
-        return sorted(methods, key=lambda m: (not m.is_default, m.created_at, m.payment_method_id))
+        return _default_first([to_method(i) for i in found if isinstance(i, PaymentMethodItem)])
 
     def owner(self, business_id: str, customer_id: str) -> WalletOwner | None:
         """The customer, their business and their saved methods (one Query of the customer's
@@ -79,7 +92,6 @@ class WalletRepository:
             return None
         if customer is None:
             return None
-        methods.sort(key=lambda m: (not m.is_default, m.created_at, m.payment_method_id))
         return WalletOwner(
             business_id=business_id,
             business_name=business.name,
@@ -88,33 +100,18 @@ class WalletRepository:
             customer_name=customer.name,
             email=customer.email,
             stripe_customer=customer.stripe_customer_id,
-            methods=methods,
+            methods=_default_first(methods),
         )
 
     def set_stripe_account(self, business_id: str, account: str) -> str:
         """Store the business's connected account unless one is stored; returns the stored one."""
         item = BusinessItem(*BusinessItem.keys(business_id))
-        try:
-            item.update(
-                actions=[BusinessItem.stripe_account.set(account)],
-                condition=BusinessItem.pk.exists() & BusinessItem.stripe_account.does_not_exist(),
-            )
-        except UpdateError:
-            item.refresh(consistent_read=True)
-        return str(item.stripe_account)
+        return _set_once(item, BusinessItem.stripe_account, account)
 
     def set_stripe_customer(self, business_id: str, customer_id: str, stripe_customer: str) -> str:
         """Store the customer's Stripe customer unless one is stored; returns the stored one."""
         item = CustomerItem(*CustomerItem.keys(business_id, customer_id))
-        try:
-            item.update(
-                actions=[CustomerItem.stripe_customer_id.set(stripe_customer)],
-                condition=CustomerItem.pk.exists()
-                & CustomerItem.stripe_customer_id.does_not_exist(),
-            )
-        except UpdateError:
-            item.refresh(consistent_read=True)
-        return str(item.stripe_customer_id)
+        return _set_once(item, CustomerItem.stripe_customer_id, stripe_customer)
 
     def get(self, business_id: str, customer_id: str, method_id: str) -> PaymentMethod | None:
         try:
@@ -154,10 +151,7 @@ class WalletRepository:
                 tx.update(
                     "profile",
                     profile,
-                    actions=[
-                        CustomerItem.payment_method_count.set(count_before + 1),
-                        CustomerItem.has_payment_method.set(True),
-                    ],
+                    actions=[CustomerItem.payment_method_count.set(count_before + 1)],
                     condition=_count_is(count_before),
                 )
         except ConditionsFailed as error:
@@ -188,10 +182,7 @@ class WalletRepository:
                 tx.update(
                     "profile",
                     profile,
-                    actions=[
-                        CustomerItem.payment_method_count.set(len(remaining)),
-                        CustomerItem.has_payment_method.set(bool(remaining)),
-                    ],
+                    actions=[CustomerItem.payment_method_count.set(len(remaining))],
                     condition=_count_is(len(remaining) + 1),
                 )
         except ConditionsFailed as error:

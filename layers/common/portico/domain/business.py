@@ -98,6 +98,12 @@ class Business(DomainModel):
     created_at: datetime
 
 
+def portal_address(portal_base_url: str, slug: str) -> str:
+    """The portal's address (its login page for someone signed out): printed on every
+    invoice, receipt and email, and the root of every link the portal sends."""
+    return f"{portal_base_url.rstrip('/')}/p/{slug}"
+
+
 class PortalSettings(DomainModel):
     """The business's portal: on or off, its address, tabs, branding, contact details and
     invite emails."""

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from portico.domain.business import PortalSettings
+from portico.domain.business import PortalSettings, portal_address
 from portico.domain.invitations import InviteTemplate, Language
 from portico.email.catalog import ACCOUNT, INVITE, LAYOUT, AccountEmail
 from portico.email.merge import merge_html, merge_subject, merge_text, one_line
@@ -62,17 +62,12 @@ def letterhead(business_name: str, portal: PortalSettings, portal_base_url: str)
         lines.append(", ".join(part for part in (address.line1, address.city, place) if part))
     return Letterhead(
         business_name=one_line(business_name),
-        portal_url=portal_url(portal_base_url, portal.slug),
+        portal_url=portal_address(portal_base_url, portal.slug),
         color=portal.branding.primary_color,
         logo_url=portal.logo_address(portal_base_url),
         contact_lines=tuple(one_line(line) for line in lines if line),
         reply_to=contact.email,
     )
-
-
-def portal_url(portal_base_url: str, slug: str) -> str:
-    """The portal's address: its login page for someone signed out."""
-    return f"{portal_base_url.rstrip('/')}/p/{slug}"
 
 
 @dataclass(frozen=True)

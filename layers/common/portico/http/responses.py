@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
-from portico.data.repositories import Page
+from portico.data.pagination import Page
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -68,6 +69,20 @@ def route_responses(
             content={"application/json": {"model": ErrorBody}},
         )
     return documented
+
+
+def download(body: bytes | str, media_type: str, headers: dict[str, str]) -> Response[Any]:
+    """A non-JSON body (PDF, CSV, image). Bytes are base64-encoded here, as API Gateway
+    expects binary bodies: Powertools' response validation would otherwise serialize them
+    as text and fail on anything that is not UTF-8."""
+    response: Response[Any] = Response(
+        status_code=200,
+        content_type=media_type,
+        body=base64.b64encode(body).decode() if isinstance(body, bytes) else body,
+        headers=headers,
+    )
+    response.base64_encoded = isinstance(body, bytes)
+    return response
 
 
 def saved[T: BaseModel](model: T, created: bool) -> Response[T]:

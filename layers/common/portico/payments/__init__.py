@@ -6,8 +6,9 @@ does not take payments): the Stripe adapter is built by the factories below, on 
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from portico.payments.declines import customer_message, is_retryable
 from portico.payments.errors import (
@@ -42,14 +43,39 @@ __all__ = [
     "Refund",
     "SavedMethod",
     "SetupIntent",
+    "StripeSettings",
     "WebhookEvent",
     "customer_message",
+    "gateway_for",
     "idempotency_key",
     "is_retryable",
     "make_stripe_gateway",
-    "stripe_gateway_from_secret",
-    "stripe_publishable_key_from_secret",
 ]
+
+
+class StripeSettings(BaseModel):
+    """The Stripe secret (Secrets Manager, named by `STRIPE_SECRET_NAME`), a JSON object.
+
+    `api_base` points the SDK at another Stripe-compatible API: the local runtime's fake.
+    `publishable_key` is public; it lives in the secret to keep one Stripe setting."""
+
+    model_config = ConfigDict(frozen=True)
+
+    secret_key: str
+    webhook_secret: str
+    publishable_key: str
+    api_base: str | None = None
+
+    @classmethod
+    def from_secret(cls, secret_name: str, client: Any = None) -> StripeSettings:
+        """Read the secret (one GetSecretValue)."""
+        if client is None:
+            import boto3  # first use only: keeps botocore out of the handlers' import cost
+
+            client = boto3.client("secretsmanager")
+        return cls.model_validate_json(
+            client.get_secret_value(SecretId=secret_name)["SecretString"]
+        )
 
 
 def make_stripe_gateway(
@@ -61,26 +87,6 @@ def make_stripe_gateway(
     return StripePaymentGateway(secret_key, webhook_secret, api_base, **options)
 
 
-def _stripe_secret(secret_name: str, client: Any) -> dict[str, Any]:
-    if client is None:
-        import boto3  # first use only: keeps botocore out of the handlers' import cost
-
-        client = boto3.client("secretsmanager")
-    value: dict[str, Any] = json.loads(
-        client.get_secret_value(SecretId=secret_name)["SecretString"]
-    )
-    return value
-
-
-def stripe_gateway_from_secret(secret_name: str, client: Any = None) -> PaymentGateway:
-    """The Stripe adapter configured from the Secrets Manager secret `secret_name`, a JSON
-    object: `{"secret_key": "sk_...", "webhook_secret": "whsec_...", "publishable_key":
-    "pk_...", "api_base": optional}` (`api_base` points the local runtime at the fake Stripe)."""
-    value = _stripe_secret(secret_name, client)
-    return make_stripe_gateway(value["secret_key"], value["webhook_secret"], value.get("api_base"))
-
-
-def stripe_publishable_key_from_secret(secret_name: str, client: Any = None) -> str:
-    """The publishable key (`pk_...`) of the same secret: what the browser confirms
-    SetupIntents with. It is public; it lives in the secret to keep one Stripe setting."""
-    return str(_stripe_secret(secret_name, client)["publishable_key"])
+def gateway_for(settings: StripeSettings) -> PaymentGateway:
+    """The Stripe adapter for these settings."""
+    return make_stripe_gateway(settings.secret_key, settings.webhook_secret, settings.api_base)

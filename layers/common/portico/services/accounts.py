@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from portico.bootstrap import Services
 from portico.data.identity import LinkNotUsable
 from portico.domain.accounts import LinkToken, NewSession, SessionTokens, StaffMember, StaffStatus
-from portico.domain.business import PortalSettings
+from portico.domain.business import PortalSettings, portal_address
 from portico.domain.customer import Customer, PortalAccess
 from portico.domain.email_jobs import FreshLinkRequested, LoginLinkRequested, StaffInviteRequested
 from portico.domain.overview import CustomerOverview
@@ -27,8 +27,10 @@ from portico.errors import (
 )
 from portico.identity.access_tokens import ACCESS_TOKEN_SECONDS, issue_access_token
 from portico.identity.passwords import check_policy, hash_password, verify_password
-from portico.identity.principal import CustomerScope, Principal, Role
+from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose, new_token, token_hash
+from portico.services.portals import enabled_portal
+from portico.services.scope import customer_scope
 
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
 THROTTLE_WINDOW_SECONDS = 15 * 60
@@ -53,14 +55,6 @@ class LinkExpired(UnauthorizedError):
 # --- portals -------------------------------------------------------------------------------
 
 
-def enabled_portal(svc: Services, slug: str) -> PortalSettings:
-    """The enabled portal at `slug`; unknown and disabled are the same 404."""
-    found = svc.portals.find_by_slug(slug)
-    if found is None or not found[0].enabled:
-        raise NotFoundError("No portal at this address.", code="portal_not_found")
-    return found[0]
-
-
 # --- links ---------------------------------------------------------------------------------
 
 
@@ -71,7 +65,7 @@ def request_link(
 
     The same single SendMessage happens whether or not the email is known.
     """
-    portal = enabled_portal(svc, slug)
+    portal, _ = enabled_portal(svc, slug)
     if purpose is LinkPurpose.MAGIC_LINK:
         _require_method(portal, "magic_link")
     svc.email_jobs.enqueue(
@@ -117,7 +111,7 @@ def link_url(svc: Services, slug: str, purpose: LinkPurpose, token: str) -> str:
     base = svc.settings.portal_base_url.rstrip("/")
     if purpose is LinkPurpose.STAFF_INVITE:
         return f"{base}/admin/accept?portal={slug}&token={token}"
-    return f"{base}/p/{slug}/{_LINK_PATHS[purpose]}?token={token}"
+    return f"{portal_address(base, slug)}/{_LINK_PATHS[purpose]}?token={token}"
 
 
 def _usable_link(svc: Services, token: str, purposes: set[LinkPurpose]) -> LinkToken:
@@ -145,13 +139,18 @@ def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
     return _tokens(svc, session, refresh)
 
 
+def login_taken(svc: Services, business_id: str, email: str, customer_id: str) -> bool:
+    """Whether another of the business's customers with this email has a login. The email
+    is the username: two customers sharing one (a household with two properties) may not
+    both have a login, or sign-in could not tell them apart (one Query)."""
+    return any(
+        other.customer_id != customer_id and other.portal_access is PortalAccess.ACTIVE
+        for other in svc.identity.customers_by_email(business_id, email)
+    )
+
+
 def _one_login_per_email(svc: Services, link: LinkToken) -> None:
-    # The email is the username: two customers sharing one (a household with two
-    # properties) may not both have a login, or sign-in could not tell them apart.
-    others = svc.identity.customers_by_email(link.business_id, link.email)
-    if any(
-        c.customer_id != link.subject_id and c.portal_access is PortalAccess.ACTIVE for c in others
-    ):
+    if login_taken(svc, link.business_id, link.email, link.subject_id):
         raise ConflictError(
             "Another account at this business already signs in with this email.",
             code="email_in_use",
@@ -177,13 +176,14 @@ def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
 def magic_sign_in(svc: Services, token: str) -> SessionTokens:
     """Magic link: sign in without a password, if the business offers it."""
     link = _usable_link(svc, token, {LinkPurpose.MAGIC_LINK})
-    portal = svc.portals.get(link.business_id)
-    if portal is None or not portal.enabled:
+    # One read serves both the business's sign-in settings and the session's scope.
+    overview = svc.customers.overview(link.business_id, link.subject_id)
+    if overview is None or not overview.portal.enabled:
         raise NotFoundError("No portal at this address.", code="portal_not_found")
-    _require_method(portal, "magic_link")
+    _require_method(overview.portal, "magic_link")
     session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
     svc.identity.redeem_customer_link(link, session, svc.clock.now())
-    return _tokens(svc, session, refresh)
+    return _tokens(svc, session, refresh, overview)
 
 
 # --- password sign-in ----------------------------------------------------------------------
@@ -226,7 +226,7 @@ def sign_in(
     svc: Services, slug: str, email: str, password: str, client_ip: str
 ) -> tuple[SessionTokens, Customer]:
     """Password sign-in for a customer of the portal at `slug`."""
-    portal = enabled_portal(svc, slug)
+    portal, _ = enabled_portal(svc, slug)
     _require_method(portal, "password")
     now = svc.clock.now()
     keys = _throttle_keys("login", portal.business_id, email, client_ip, _window(now))
@@ -288,24 +288,15 @@ def _new_session(
     return session, refresh
 
 
-def customer_scope(overview: CustomerOverview) -> CustomerScope:
-    """The tabs this customer may see (the business's, less Invoices for a customer the
-    business does not send invoices to), with the business's time zone and currency."""
-    tabs = {name for name, enabled in overview.portal.tabs.model_dump().items() if enabled}
-    if not overview.customer.send_invoices:
-        tabs.discard("invoices")
-    return CustomerScope(
-        tabs=frozenset(tabs),
-        timezone=overview.business.timezone,
-        currency=overview.business.currency,
-    )
-
-
-def _tokens(svc: Services, session: NewSession, refresh: str) -> SessionTokens:
-    """The access token for a session; a customer's carries their scope, read now."""
+def _tokens(
+    svc: Services, session: NewSession, refresh: str, overview: CustomerOverview | None = None
+) -> SessionTokens:
+    """The access token for a session; a customer's carries their scope, from `overview`
+    when the caller has just read it, else read now."""
     scope = None
     if session.role is Role.CUSTOMER:
-        overview = svc.customers.overview(session.business_id, session.subject_id)
+        if overview is None:
+            overview = svc.customers.overview(session.business_id, session.subject_id)
         if overview is None:
             raise UnauthorizedError("This account no longer exists.", code="session_ended")
         scope = customer_scope(overview)

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from portico.bootstrap import Services
 from portico.data.billing import InvoiceFilter
 from portico.data.items import InvoiceItem, PaymentItem
-from portico.data.repositories import Page
+from portico.data.pagination import Page
 from portico.domain.billing import CrmInvoiceStatus, Invoice, InvoiceView, Payment
-from portico.domain.business import PublicPortal
+from portico.domain.business import PublicPortal, portal_address
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer
 from portico.domain.statements import EntryKind, Statement, StatementEntry
@@ -23,6 +23,7 @@ from portico.errors import BadRequestError, ForbiddenError, NotFoundError, Unaut
 from portico.identity.principal import Principal
 from portico.services.logos import document_logo
 from portico.services.portals import public_view
+from portico.services.scope import customer_scope, require_tab, session_customer
 
 MAX_STATEMENT_YEARS = 5
 DEFAULT_STATEMENT_DAYS = 90
@@ -72,32 +73,15 @@ def _today(timezone: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def _scope(principal: Principal) -> tuple[str, str, frozenset[str], str]:
-    if principal.customer_id is None or principal.scope is None:
-        raise UnauthorizedError("Sign in to continue.")
-    scope = principal.scope
-    return principal.business_id, principal.customer_id, scope.tabs, scope.timezone
-
-
-def _require_tab(tabs: frozenset[str], tab: str) -> None:
-    if tab not in tabs:
-        raise ForbiddenError(
-            f"The {tab.replace('_', ' ')} tab is not available for this account.",
-            code=f"{tab}_unavailable",
-        )
-
-
 def dashboard(svc: Services, principal: Principal) -> Dashboard:
     """Balance, past due (in the business's time zone), AutoPay, next visit, counts (one
     BatchGetItem of the profile with its summaries, the portal and the business)."""
-    business_id, customer_id, _, _ = _scope(principal)
+    business_id, customer_id, _, _ = session_customer(principal)
     overview = svc.customers.overview(business_id, customer_id)
     if overview is None:
         raise UnauthorizedError("This account no longer exists; sign in again.")
     if not overview.portal.enabled:
         raise ForbiddenError("This portal is turned off.", code="portal_disabled")
-    from portico.services.accounts import customer_scope  # the same rule the session uses
-
     tabs = customer_scope(overview).tabs
     today = _today(overview.business.timezone, svc.clock.now())
     past_due = sum(i.amount_due for i in overview.open_invoices if i.due_date < today)
@@ -148,8 +132,8 @@ def list_invoices(
     svc: Services, principal: Principal, which: InvoiceFilter, limit: int, cursor: str | None
 ) -> Page[PortalInvoice]:
     """The customer's sent invoices, unpaid first, then newest (one Query)."""
-    business_id, customer_id, tabs, timezone = _scope(principal)
-    _require_tab(tabs, "invoices")
+    business_id, customer_id, tabs, timezone = session_customer(principal)
+    require_tab(tabs, "invoices")
     page = svc.billing.invoice_page(business_id, customer_id, which, limit, cursor)
     today = _today(timezone, svc.clock.now())
     return Page([_portal_invoice(i, today) for i in page.items], page.next_cursor)
@@ -164,21 +148,21 @@ def _visible(invoice: Invoice | None) -> Invoice:
 
 def get_invoice(svc: Services, principal: Principal, invoice_id: str) -> PortalInvoice:
     """One sent invoice with its lines, totals and the payments applied (one GetItem)."""
-    business_id, customer_id, tabs, timezone = _scope(principal)
-    _require_tab(tabs, "invoices")
+    business_id, customer_id, tabs, timezone = session_customer(principal)
+    require_tab(tabs, "invoices")
     invoice = _visible(svc.billing.invoice(business_id, customer_id, invoice_id))
     return _portal_invoice(invoice, _today(timezone, svc.clock.now()))
 
 
 def _portal_url(svc: Services, slug: str) -> str:
-    return f"{svc.settings.portal_base_url.rstrip('/')}/p/{slug}"
+    return portal_address(svc.settings.portal_base_url, slug)
 
 
 def invoice_pdf(svc: Services, principal: Principal, invoice_id: str, language: str) -> bytes:
     """The invoice as a PDF, with the portal link printed at the bottom (one BatchGetItem,
     and one file read when the business has uploaded a logo)."""
-    business_id, customer_id, tabs, _ = _scope(principal)
-    _require_tab(tabs, "invoices")
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "invoices")
     found = svc.billing.document(
         business_id, customer_id, InvoiceItem.keys(business_id, customer_id, invoice_id)
     )
@@ -202,8 +186,8 @@ def list_payments(
     svc: Services, principal: Principal, limit: int, cursor: str | None
 ) -> Page[PortalPayment]:
     """Payments and refunds with the invoices each was applied to, newest first."""
-    business_id, customer_id, tabs, _ = _scope(principal)
-    _require_tab(tabs, "payments")
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "payments")
     page = svc.billing.payment_page(business_id, customer_id, limit, cursor)
     items = [
         PortalPayment(**dict(p), receipt_url=f"/v1/me/payments/{p.payment_id}/receipt")
@@ -214,8 +198,8 @@ def list_payments(
 
 def receipt_pdf(svc: Services, principal: Principal, payment_id: str, language: str) -> bytes:
     """A payment's receipt as a PDF (one BatchGetItem, and the logo's file read if any)."""
-    business_id, customer_id, tabs, _ = _scope(principal)
-    _require_tab(tabs, "payments")
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "payments")
     found = svc.billing.document(
         business_id, customer_id, PaymentItem.keys(business_id, customer_id, payment_id)
     )
@@ -258,8 +242,8 @@ def statement(
 ) -> Statement:
     """Opening balance, every invoice and payment in the range with a running balance, and
     the closing balance (one Query of the customer's ledger)."""
-    business_id, customer_id, tabs, timezone = _scope(principal)
-    _require_tab(tabs, "statement")
+    business_id, customer_id, tabs, timezone = session_customer(principal)
+    require_tab(tabs, "statement")
     today = _today(timezone, svc.clock.now())
     start, end = statement_range(today, start, end)
     opening, entries, balance = 0, [], 0

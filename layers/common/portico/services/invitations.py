@@ -10,7 +10,7 @@ never holds up the admin pages.
 from __future__ import annotations
 
 from portico.bootstrap import Services
-from portico.data.repositories import Page
+from portico.data.pagination import Page
 from portico.domain.accounts import StaffMember
 from portico.domain.business import PortalSettings
 from portico.domain.customer import Customer, CustomerFilter, PortalAccess

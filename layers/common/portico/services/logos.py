@@ -17,7 +17,7 @@ from portico.domain.common import DomainModel
 from portico.errors import NotFoundError, PayloadTooLargeError, ValidationFailedError
 from portico.images import InvalidImageError, fingerprint, inspect, sniff
 from portico.observability import logger
-from portico.services.portals import get_business, get_portal, slug_problem
+from portico.services.portals import enabled_portal, get_business, get_portal
 from portico.storage import FileStoreError
 
 _KINDS = {"image/png": "PNG", "image/jpeg": "JPEG"}
@@ -105,10 +105,7 @@ def delete_logo(svc: Services, business_id: str) -> PortalSettings:
 def public_logo(svc: Services, slug: str) -> LogoImage:
     """The logo of an enabled portal (one Query and one file read). Unknown and disabled
     portals look the same."""
-    found = svc.portals.find_by_slug(slug) if slug_problem(slug) is None else None
-    if found is None or not found[0].enabled:
-        raise NotFoundError("No portal at this address.", code="portal_not_found")
-    portal = found[0]
+    portal, _ = enabled_portal(svc, slug)
     data = svc.file_store.get(logo_key(portal.business_id)) if portal.logo else None
     if data is None:
         raise NotFoundError("This portal has no uploaded logo.", code="logo_not_found")

@@ -41,7 +41,7 @@ from portico.email.render import (
 from portico.errors import ConflictError
 from portico.identity.tokens import LinkPurpose
 from portico.observability import logger
-from portico.services.accounts import customer_for_sign_in, issue_link, link_url
+from portico.services.accounts import customer_for_sign_in, issue_link, link_url, login_taken
 
 SAMPLE_CUSTOMER = "Alex Sample"
 # Portal pages the link merge tags open (below `/p/{slug}`); the page asks a signed-out
@@ -142,7 +142,8 @@ class Mailer:
         active = customer_for_sign_in(customers)
         if active is None:
             # Several records may share an email (two properties); the first by id is the
-            # one that gets the login, as deterministic as the index order.
+            # one that gets the login, as deterministic as the index order. None of them has
+            # a login (just read), so the email is free.
             return self._create_login(sender, customers[0], job.language) if customers else None
         if job.purpose == "magic_link":
             if not sender.portal.login_methods.magic_link:
@@ -171,7 +172,10 @@ class Mailer:
         language = sender.language
         active = customer.portal_access is PortalAccess.ACTIVE
         if link.purpose is LinkPurpose.CREATE_LOGIN:
-            return None if active else self._create_login(sender, customer, language)
+            if active:
+                return None
+            self._require_email_free(sender, customer)
+            return self._create_login(sender, customer, language)
         if not active:
             raise Dropped("the customer has no login")
         if link.purpose is LinkPurpose.MAGIC_LINK and not sender.portal.login_methods.magic_link:
@@ -200,6 +204,7 @@ class Mailer:
             raise Dropped("unknown customer or no email")
         if customer.portal_access is PortalAccess.ACTIVE:
             return self._account_link(sender, LinkPurpose.RESET_PASSWORD, customer, sender.language)
+        self._require_email_free(sender, customer)
         return self._create_login(sender, customer, sender.language)
 
     def _invite_preview(self, job: InvitePreviewRequested) -> str:
@@ -230,8 +235,8 @@ class Mailer:
     # --- the pieces -----------------------------------------------------------------------
 
     def _create_login(self, sender: _Sender, customer: Customer, language: Language) -> str:
-        if self._email_in_use(sender, customer):
-            raise Dropped("another customer with this email has a login")
+        """The create-login email; the caller has checked no other customer with this email
+        has a login."""
         return self._account_link(sender, LinkPurpose.CREATE_LOGIN, customer, language)
 
     def _account_link(
@@ -263,18 +268,13 @@ class Mailer:
             raise Dropped("the customer has no email")
         if customer.portal_access is PortalAccess.ACTIVE:
             raise Dropped("the customer has a login already")
-        if self._email_in_use(sender, customer):
-            raise Dropped("another customer with this email has a login")
+        self._require_email_free(sender, customer)
         return customer
 
-    def _email_in_use(self, sender: _Sender, customer: Customer) -> bool:
-        """Whether another of the business's customers with this email has a login (the
-        email is the username, so only one of them can)."""
+    def _require_email_free(self, sender: _Sender, customer: Customer) -> None:
         assert customer.email is not None
-        return any(
-            other.customer_id != customer.customer_id and other.portal_access is PortalAccess.ACTIVE
-            for other in self._svc.identity.customers_by_email(sender.business_id, customer.email)
-        )
+        if login_taken(self._svc, sender.business_id, customer.email, customer.customer_id):
+            raise Dropped("another customer with this email has a login")
 
     def _merge_values(
         self, sender: _Sender, customer_name: str, create_login: str, *, sample: bool

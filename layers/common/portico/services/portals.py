@@ -190,12 +190,18 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Po
     return updated
 
 
-def public_portal(svc: Services, slug: str) -> PublicPortal:
-    """The login page's view of an enabled portal. Unknown and disabled look the same."""
+def enabled_portal(svc: Services, slug: str) -> tuple[PortalSettings, str]:
+    """The enabled portal at `slug` and its business's name (one Query). Unknown, malformed
+    and disabled addresses are the same 404, so nobody can list a deployment's businesses."""
     found = svc.portals.find_by_slug(slug) if slug_problem(slug) is None else None
     if found is None or not found[0].enabled:
         raise NotFoundError("No portal at this address.", code="portal_not_found")
-    portal, business_name = found
+    return found
+
+
+def public_portal(svc: Services, slug: str) -> PublicPortal:
+    """The login page's view of an enabled portal."""
+    portal, business_name = enabled_portal(svc, slug)
     return public_view(portal, business_name, svc.settings.portal_base_url)
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from portico.bootstrap import Services
-from portico.data.repositories import ConcurrentChangeError, OwnedRecordRepository, Page
+from portico.data.pagination import Page
+from portico.data.repositories import ConcurrentChangeError, OwnedRecordRepository
 from portico.domain.billing import CrmInvoiceStatus, Invoice, InvoiceRecord
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord

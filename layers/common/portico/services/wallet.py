@@ -23,7 +23,7 @@ from portico.domain.wallet import MethodType, PaymentMethod, WalletOwner
 from portico.errors import ConflictError, NotFoundError, UnauthorizedError
 from portico.identity.principal import Principal
 from portico.payments import idempotency_key
-from portico.services.billing import _require_tab, _scope
+from portico.services.scope import require_tab, session_customer
 
 
 class SetupStarted(DomainModel):
@@ -40,8 +40,8 @@ class SetupIncompleteError(ConflictError):
 
 
 def _owner(svc: Services, principal: Principal) -> WalletOwner:
-    business_id, customer_id, tabs, _ = _scope(principal)
-    _require_tab(tabs, "payments")
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "payments")
     owner = svc.wallets.owner(business_id, customer_id)
     if owner is None:
         raise UnauthorizedError("This account no longer exists; sign in again.")
@@ -78,8 +78,8 @@ def _mine(owner: WalletOwner, method_id: str) -> PaymentMethod:
 
 def list_methods(svc: Services, principal: Principal) -> list[PaymentMethod]:
     """The saved methods, the default first (one Query)."""
-    business_id, customer_id, tabs, _ = _scope(principal)
-    _require_tab(tabs, "payments")
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "payments")
     return svc.wallets.methods(business_id, customer_id)
 
 
@@ -97,7 +97,7 @@ def start_setup(svc: Services, principal: Principal, method_type: MethodType) ->
     return SetupStarted(
         setup_intent_id=intent.id,
         client_secret=intent.client_secret,
-        publishable_key=svc.stripe_publishable_key,
+        publishable_key=svc.stripe.publishable_key,
         stripe_account=account,
     )
 
