@@ -197,8 +197,9 @@ def list_payments(
 
 
 def receipt_pdf(svc: Services, principal: Principal, payment_id: str, language: str) -> bytes:
-    """A payment's receipt as a PDF (one BatchGetItem, and the logo's file read if any)."""
-    business_id, customer_id, tabs, _ = session_customer(principal)
+    """A payment's receipt as a PDF (one BatchGetItem, and the logo's file read if any),
+    dated in the business's time zone."""
+    business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "payments")
     found = svc.billing.document(
         business_id, customer_id, PaymentItem.keys(business_id, customer_id, payment_id)
@@ -215,6 +216,7 @@ def receipt_pdf(svc: Services, principal: Principal, payment_id: str, language: 
         customer,
         _portal_url(svc, portal.slug),
         language,
+        timezone=timezone,
         logo=document_logo(svc, portal),
     )
 
