@@ -1,4 +1,5 @@
-"""Shared steps: a customer, a saved payment method, an off-session charge."""
+"""Shared steps: a customer, a saved payment method, an off-session charge, the browser's
+3-D Secure confirm."""
 
 from __future__ import annotations
 
@@ -53,3 +54,12 @@ def charge(
         **extra,
     }
     return client.v1.payment_intents.create(params, {"idempotency_key": key} if key else None)
+
+
+def authenticate(
+    browser: stripe.StripeClient, intent: stripe.PaymentIntent, **extra: Any
+) -> stripe.PaymentIntent:
+    """What Stripe.js does once the customer has answered 3-D Secure: confirm the
+    PaymentIntent with the publishable key and its client secret."""
+    params: dict[str, Any] = {"client_secret": intent.client_secret or "", **extra}
+    return browser.v1.payment_intents.confirm(intent.id, params)

@@ -189,3 +189,34 @@ def test_expand_latest_charge(client: stripe.StripeClient) -> None:
     expanded = client.v1.payment_intents.retrieve(intent.id, {"expand": ["latest_charge"]})
     assert isinstance(expanded.latest_charge, stripe.Charge)
     assert expanded.latest_charge.amount == 12_500
+
+
+def test_listing_by_customer_returns_only_theirs_with_metadata(
+    client: stripe.StripeClient, browser: stripe.StripeClient
+) -> None:
+    # Given two customers' charges, one of them waiting for 3-D Secure
+    pat, sam = customer(client), customer(client)
+    paid = charge(client, pat, "pm_card_visa", metadata={"attempt": "inv_7:1"})
+    method_id = save(client, browser, pat, "pm_card_authenticationRequired")
+    waiting = charge(client, pat, method_id, off_session=False, metadata={"attempt": "inv_7:2"})
+    charge(client, sam, "pm_card_visa", metadata={"attempt": "inv_7:1"})
+    # When Pat's PaymentIntents are listed, as `find_charge` does
+    listed = client.v1.payment_intents.list({"customer": pat, "limit": 100})
+    # Then they are Pat's only, newest first, each with its metadata and status
+    found = [(i.id, i.status, i.metadata.to_dict()) for i in listed.data]
+    assert found == [
+        (waiting.id, "requires_action", {"attempt": "inv_7:2"}),
+        (paid.id, "succeeded", {"attempt": "inv_7:1"}),
+    ]
+
+
+def test_search_reads_escaped_quotes_in_values(client: stripe.StripeClient) -> None:
+    # Given a charge whose metadata holds a quote and a backslash
+    customer_id = customer(client)
+    intent = charge(client, customer_id, "pm_card_visa", metadata={"note": "Pat's \\ lawn"})
+    charge(client, customer_id, "pm_card_visa", metadata={"note": "Pat"})
+    # When it is searched with Stripe's escapes, as `find_charge` quotes it
+    query = "metadata['note']:'Pat\\'s \\\\ lawn' AND status:'succeeded'"
+    found = client.v1.payment_intents.search({"query": query})
+    # Then it is the one found
+    assert [(i.id, i.metadata["note"]) for i in found.data] == [(intent.id, "Pat's \\ lawn")]

@@ -18,10 +18,14 @@ from portico.domain.invitations import (
 )
 from portico.email.merge import UnknownMergeTag, merge_html, merge_subject, merge_text
 from portico.email.render import (
+    Letterhead,
+    ReceiptLine,
     email_message,
     letterhead,
     render_account_email,
     render_invite,
+    render_payment_failed,
+    render_receipt,
 )
 from portico.email.sender import RecordingEmailSender
 
@@ -58,6 +62,44 @@ def values(name: str = "Ana Lopez") -> dict[str, str]:
         "REVIEW_LINK": PORTAL_URL + "/review",
         "WORK_REQUEST_LINK": PORTAL_URL + "/requests",
     }
+
+
+RECEIPT_LINK = "https://portal.test/p/sparkling-pools/payments/pay_123/receipt?lang=en&x=1"
+PAY_LINK = "https://portal.test/p/sparkling-pools/invoices/inv_1/pay?retry=1&x=2"
+# 03:30 UTC on 2 May is 22:30 on 1 May in Austin (CDT, UTC-5): the customer paid on 1 May.
+LATE_EVENING_IN_AUSTIN = datetime(2026, 5, 2, 3, 30, tzinfo=UTC)
+
+
+def receipt(letter=None, **overrides):
+    arguments = {
+        "customer_name": "Ana Lopez",
+        "amount": 8400,
+        "currency": "USD",
+        "method": "Visa ending 4242",
+        "paid_at": LATE_EVENING_IN_AUSTIN,
+        "timezone": "America/Chicago",
+        "lines": [
+            ReceiptLine(invoice_number="1001", invoice_id="inv_1", amount=5000),
+            ReceiptLine(invoice_number="1002", invoice_id="inv_2", amount=3400),
+        ],
+        "credit_applied": 0,
+        "credit_added": 0,
+        "receipt_link": RECEIPT_LINK,
+        "payment_id": "pay_123",
+    }
+    return render_receipt(letter or head(), **(arguments | overrides))
+
+
+def payment_failed(letter=None, **overrides):
+    arguments = {
+        "customer_name": "Ana Lopez",
+        "amount": 8400,
+        "currency": "USD",
+        "method": "Visa ending 4242",
+        "reason": "Your bank declined the card.",
+        "pay_link": PAY_LINK,
+    }
+    return render_payment_failed(letter or head(), **(arguments | overrides))
 
 
 def invite(template: InviteTemplate, language="en", name="Ana Lopez", **head_overrides):
@@ -258,6 +300,10 @@ def test_given_a_business_name_with_markup_then_the_letterhead_escapes_it():
             for kind in ("create_login", "magic_link", "reset_password", "staff_invite")
             for language in ("en", "es")
         ],
+        lambda: receipt(),
+        lambda: receipt(language="es", lines=[], credit_added=8400),
+        lambda: payment_failed(),
+        lambda: payment_failed(language="es"),
     ],
 )
 def test_given_any_email_then_both_parts_carry_the_letterhead_and_the_portal_link(render):
@@ -333,3 +379,167 @@ def test_given_a_non_ascii_business_name_then_the_from_header_is_encoded():
 
     assert message.sender.startswith("=?utf-8?")
     assert message.sender.endswith("<p@example.com>")
+
+
+# --- payment receipts and failed payments ----------------------------------------------------
+
+
+def test_given_a_payment_when_the_receipt_is_rendered_then_both_parts_show_what_was_paid():
+    # Given a card payment of $84.00 for two invoices, made late on 1 May in Austin
+    # When the receipt is rendered
+    email = receipt()
+
+    # Then the subject names the amount and the business
+    assert email.subject == "Payment received: $84.00 - Sparkling Pools"
+    # And both parts greet Ana and show the amount, method, date, invoices and receipt number
+    for part in (email.text, email.html):
+        assert "Hi Ana Lopez," in part
+        assert "$84.00" in part
+        assert "Visa ending 4242" in part
+        assert "May 1, 2026" in part
+        assert "May 2" not in part
+        assert "pay_123" in part
+    assert "Invoice 1001: $50.00" in email.text
+    assert "Invoice 1002: $34.00" in email.text
+    assert re.search(r"Invoice 1001</td>\s*<td[^>]*>\$50\.00</td>", email.html)
+    assert re.search(r"Invoice 1002</td>\s*<td[^>]*>\$34\.00</td>", email.html)
+    # And the receipt button links the receipt page, escaped in the HTML part
+    assert f"View your receipt: {RECEIPT_LINK}" in email.text
+    assert f'href="{RECEIPT_LINK.replace("&", "&amp;")}"' in email.html
+    assert "View your receipt</a>" in email.html
+
+
+def test_given_spanish_when_the_receipt_is_rendered_then_it_reads_in_spanish():
+    email = receipt(language="es")
+
+    assert email.subject == "Pago recibido: $84.00 - Sparkling Pools"
+    for part in (email.text, email.html):
+        assert "Hola, Ana Lopez:" in part
+        assert "Gracias por su pago a Sparkling Pools." in part
+        assert "Importe pagado" in part
+        assert "Método de pago" in part
+        assert "1 de mayo de 2026" in part
+        assert "Número de recibo" in part
+        assert "Factura 1001" in part
+        assert "Su portal de clientes" in part
+    assert "Factura 1002: $34.00" in email.text
+    assert f"Ver su recibo: {RECEIPT_LINK}" in email.text
+    assert 'lang="es"' in email.html
+
+
+def test_given_a_payment_in_a_zone_ahead_of_utc_then_the_receipt_shows_the_next_day():
+    # 22:30 UTC on 1 May is already 2 May in Madrid (CEST, UTC+2)
+    email = receipt(
+        paid_at=datetime(2026, 5, 1, 22, 30, tzinfo=UTC), timezone="Europe/Madrid", language="es"
+    )
+
+    assert "Fecha de pago: 2 de mayo de 2026" in email.text
+
+
+def test_given_an_invoice_without_a_number_then_the_receipt_shows_its_id():
+    email = receipt(lines=[ReceiptLine(invoice_number=None, invoice_id="inv_9", amount=8400)])
+
+    assert "Invoice inv_9: $84.00" in email.text
+
+
+def test_given_no_account_credit_used_or_added_then_the_receipt_has_no_credit_lines():
+    email = receipt()
+
+    for part in (email.text, email.html):
+        assert "credit" not in part.lower()
+
+
+def test_given_account_credit_used_and_an_overpayment_then_the_receipt_shows_both():
+    # Given $94.00 of invoices paid with $10.00 of credit and $84.00 charged, and then an
+    # overpayment of $5.00
+    email = receipt(
+        amount=8900,
+        lines=[ReceiptLine(invoice_number="1001", invoice_id="inv_1", amount=9400)],
+        credit_applied=1000,
+        credit_added=500,
+    )
+
+    for part in (email.text, email.html):
+        assert "Account credit used" in part
+        assert "$10.00" in part
+        assert "Added to your account credit" in part
+        assert "$5.00" in part
+    assert "Account credit used: $10.00" in email.text
+    assert "- Added to your account credit: $5.00" in email.text
+    # the remainder is listed with the invoices, after them
+    assert email.text.index("Invoice 1001") < email.text.index("Added to your account credit")
+
+
+def test_given_a_purchase_of_account_credit_then_the_receipt_lists_no_invoices():
+    email = receipt(lines=[], credit_added=8400, language="es")
+
+    assert "Añadido a su crédito en cuenta: $84.00" in email.text
+    assert "Factura" not in email.text
+    assert "Aplicado a" not in email.text
+    assert "Crédito en cuenta utilizado" not in email.text
+
+
+def test_given_a_customer_name_with_markup_then_the_receipt_html_escapes_it_and_text_keeps_it():
+    email = receipt(customer_name="<b>Ana</b>")
+
+    assert "<b>Ana</b>" not in email.html
+    assert "Hi &lt;b&gt;Ana&lt;/b&gt;," in email.html
+    assert "Hi <b>Ana</b>," in email.text
+
+
+def test_given_a_business_name_with_a_line_break_then_the_subjects_stay_one_line():
+    # Built directly, not through `letterhead()` (which flattens the name already)
+    letter = Letterhead(business_name="Sparkling\r\nBcc: x@evil.test", portal_url=PORTAL_URL)
+
+    subject = receipt(letter).subject
+
+    assert "\n" not in subject
+    assert "\r" not in subject
+    assert subject == "Payment received: $84.00 - Sparkling Bcc: x@evil.test"
+    assert "\n" not in payment_failed(letter, customer_name="Ana\nLopez").subject
+
+
+def test_given_a_naive_payment_time_then_the_receipt_refuses_to_guess_its_zone():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        receipt(paid_at=datetime(2026, 5, 2, 3, 30))
+
+
+def test_given_a_failed_payment_then_the_email_gives_the_reason_and_the_way_to_pay():
+    email = payment_failed()
+
+    assert email.subject == "Your payment of $84.00 did not go through"
+    for part in (email.text, email.html):
+        assert "Hi Ana Lopez," in part
+        assert "Your payment of $84.00 to Sparkling Pools did not go through." in part
+        assert "Your bank declined the card." in part
+        assert "Visa ending 4242" in part
+    assert f"Pay or update your card: {PAY_LINK}" in email.text
+    assert f'href="{PAY_LINK.replace("&", "&amp;")}"' in email.html
+    assert "Pay or update your card</a>" in email.html
+
+
+def test_given_spanish_then_the_failed_payment_email_reads_in_spanish():
+    email = payment_failed(
+        language="es",
+        method="Visa terminada en 4242",
+        reason="Su banco ha rechazado la tarjeta.",
+    )
+
+    assert email.subject == "Su pago de $84.00 no se ha podido completar"
+    for part in (email.text, email.html):
+        assert "Hola, Ana Lopez:" in part
+        assert "Su pago de $84.00 a Sparkling Pools no se ha podido completar." in part
+        assert "Su banco ha rechazado la tarjeta." in part
+        assert "Método de pago" in part
+        assert "Visa terminada en 4242" in part
+    assert f"Pagar o actualizar su tarjeta: {PAY_LINK}" in email.text
+    assert "Pagar o actualizar su tarjeta</a>" in email.html
+    assert 'lang="es"' in email.html
+
+
+def test_given_a_reason_with_markup_then_the_failed_payment_html_escapes_it():
+    email = payment_failed(reason='Declined <img src=x onerror="alert(1)">')
+
+    assert "<img" not in email.html
+    assert "Declined &lt;img src=x" in email.html
+    assert 'Declined <img src=x onerror="alert(1)">' in email.text

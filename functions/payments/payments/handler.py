@@ -7,9 +7,10 @@ confirms the SetupIntent with Stripe, and this function reads the result from St
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,11 +21,23 @@ from portico.http.params import RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
-from portico.services import wallet
+from portico.services import payments, wallet
 
 app = create_resolver()
 principal = customer_only(app)
 svc = services()
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="idempotency-key",
+        min_length=8,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A new random key per payment (a UUID); a retry sends the same key.",
+    ),
+]
+PAY = route_responses(400, 401, 402, 403, 404, 409, 503)
 
 READ = route_responses(401, 403)
 WRITE = route_responses(400, 401, 403, 404, 409)
@@ -86,6 +99,28 @@ def set_default_payment_method(method_id: RecordId) -> PaymentMethod:
     return wallet.make_default(svc, principal(), method_id)
 
 
+@app.post("/v1/me/payments", tags=["customer"], responses=PAY)
+def make_payment(
+    request: payments.PaymentRequest, idempotency_key: IdempotencyKey
+) -> payments.PaymentResult:
+    """Pay invoices (`invoice_ids`) or the whole balance (`pay_balance`, oldest invoice
+    first) with a saved method; the amount comes from the invoices. 402 when the bank
+    declines (nothing changes); `requires_action` when the bank wants the customer to
+    confirm (`next_action`); `processing` for a bank debit."""
+    return payments.pay(svc, principal(), request, idempotency_key)
+
+
+@app.post("/v1/me/credits", tags=["customer"], responses=PAY)
+def add_credit(
+    request: payments.CreditRequest, idempotency_key: IdempotencyKey
+) -> payments.PaymentResult:
+    """Charge a saved method now and keep the money as account credit for the next
+    invoices (only where the business takes credit)."""
+    return payments.buy_credit(svc, principal(), request, idempotency_key)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # A request whose process died may be retried once this invocation could have ended.
+    svc.idempotency_config.register_lambda_context(context)
     return app.resolve(event, context)

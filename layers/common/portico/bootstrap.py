@@ -15,8 +15,14 @@ from portico.clock import Clock, SystemClock
 from portico.config import Settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+    )
+
     from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
+    from portico.data.payments import PaymentRepository
     from portico.data.repositories import (
         ApiKeyRepository,
         BusinessRepository,
@@ -123,6 +129,42 @@ class Services:
 
         self._table()
         return WalletRepository()
+
+    @cached_property
+    def payment_records(self) -> PaymentRepository:
+        from portico.data.payments import PaymentRepository
+
+        self._table()
+        return PaymentRepository()
+
+    @cached_property
+    def idempotency_store(self) -> DynamoDBPersistenceLayer:
+        """Powertools idempotency records, in the one table under `IDEMPOTENCY#` keys."""
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+        )
+
+        return DynamoDBPersistenceLayer(
+            table_name=self.settings.table_name,
+            key_attr="PK",
+            sort_key_attr="SK",
+            static_pk_value="IDEMPOTENCY#payments",
+            expiry_attr="ttl",
+        )
+
+    @cached_property
+    def idempotency_config(self) -> IdempotencyConfig:
+        """Money-moving requests are remembered for 24 hours, as Stripe remembers its keys;
+        the body must not change under the same key. The handler registers its Lambda
+        context here, so a request whose process died can be retried once it timed out."""
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        return IdempotencyConfig(
+            event_key_jmespath="[business_id, customer_id, key]",
+            payload_validation_jmespath="request",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=24 * 60 * 60,
+        )
 
     @cached_property
     def stripe(self) -> StripeSettings:

@@ -33,6 +33,7 @@ _KINDS = {
     "evt": "event",
 }
 _MINIMUM_AMOUNT = 50  # Stripe's minimum charge in cents for USD
+_CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 
 
 def new_id(prefix: str, length: int = 24) -> str:
@@ -447,16 +448,32 @@ class StripeApi:
     def confirm_payment_intent(
         self, account: Account, intent_id: str, params: dict[str, Any]
     ) -> dict[str, Any]:
-        """`POST /v1/payment_intents/{id}/confirm`: the charge, as the test method decides."""
+        """`POST /v1/payment_intents/{id}/confirm`: the charge, as the test method decides.
+
+        On an intent that `requires_action` with its own payment method, the confirm is the
+        customer's answer to 3-D Secure (`complete_authentication`): the fake-only
+        `authentication=fail` fails it, else it succeeds. A new `payment_method`, or
+        `off_session` (no customer to authenticate), is a new attempt instead."""
         intent = account.get("payment_intent", intent_id)
-        if intent["status"] not in ("requires_payment_method", "requires_confirmation"):
+        if intent["status"] not in _CONFIRMABLE:
             raise invalid(
                 f"You cannot confirm this PaymentIntent because it has a status of "
                 f"{intent['status']}.",
                 code="payment_intent_unexpected_state",
             )
-        if params.get("payment_method") and params["payment_method"] != intent["payment_method"]:
-            intent["payment_method"] = self.resolve_method(account, params["payment_method"])["id"]
+        authentication = params.get("authentication", "succeed")
+        if authentication not in ("succeed", "fail"):
+            raise invalid(
+                'The fake\'s `authentication` must be "succeed" or "fail".',
+                param="authentication",
+            )
+        new_method = params.get("payment_method")
+        if new_method and new_method != intent["payment_method"]:
+            intent["payment_method"] = self.resolve_method(account, new_method)["id"]
+        elif intent["status"] == "requires_action" and not _true(params.get("off_session")):
+            return self.complete_authentication(
+                account, intent_id, succeed=authentication == "succeed"
+            )
         if intent["payment_method"] is None:
             raise invalid(
                 "You cannot confirm this PaymentIntent because it's missing a payment method.",
@@ -486,12 +503,54 @@ class StripeApi:
                 self._emit(account, "payment_intent.requires_action", intent)
                 return intent
             return self._decline(account, intent, method, testdata.AUTHENTICATION)
+        return self._authorize(account, intent, method)
+
+    def complete_authentication(
+        self, account: Account, intent_id: str, *, succeed: bool = True
+    ) -> dict[str, Any]:
+        """The customer's answer to 3-D Secure on an intent that `requires_action`: then
+        charged as the card decides, or back to `requires_payment_method` with Stripe's
+        `payment_intent_authentication_failure` (no charge: nothing reached the issuer)."""
+        intent = account.get("payment_intent", intent_id)
+        if intent["status"] != "requires_action":
+            raise invalid(
+                f"PaymentIntent {intent_id} is not awaiting authentication; its status is "
+                f"{intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        method = account.get("payment_method", intent["payment_method"], "payment_method")
+        if succeed:
+            return self._authorize(account, intent, method)
+        failure = StripeError(
+            400,
+            "invalid_request_error",
+            "We are unable to authenticate your payment method. Please choose a different "
+            "payment method and try again.",
+            code="payment_intent_authentication_failure",
+        )
+        intent.update(
+            status="requires_payment_method",
+            next_action=None,
+            last_payment_error={**failure.body, "payment_method": public(method)},
+        )
+        self._emit(account, "payment_intent.payment_failed", intent)
+        return intent
+
+    def _authorize(
+        self, account: Account, intent: dict[str, Any], method: dict[str, Any]
+    ) -> dict[str, Any]:
+        # The card network's answer, once any authentication is done.
+        behaviour = account.behaviour.get(method["id"], testdata.CARDS["pm_card_visa"])
         if behaviour.declined_when_charged is not None:
             return self._decline(account, intent, method, behaviour.declined_when_charged)
         charge = self._charge(account, intent, method, "succeeded")
-        intent.update(status="succeeded", amount_received=intent["amount"], next_action=None)
-        intent["latest_charge"] = charge["id"]
-        intent["last_payment_error"] = None
+        intent.update(
+            status="succeeded",
+            amount_received=intent["amount"],
+            latest_charge=charge["id"],
+            last_payment_error=None,
+            next_action=None,
+        )
         self._emit(account, "charge.succeeded", charge)
         self._emit(account, "payment_intent.succeeded", intent)
         return intent
@@ -548,7 +607,12 @@ class StripeApi:
         self, account: Account, intent: dict[str, Any], method: dict[str, Any]
     ) -> dict[str, Any]:
         charge = self._charge(account, intent, method, "pending")
-        intent.update(status="processing", latest_charge=charge["id"], last_payment_error=None)
+        intent.update(
+            status="processing",
+            latest_charge=charge["id"],
+            last_payment_error=None,
+            next_action=None,
+        )
         account.settlements.append(intent["id"])
         self._emit(account, "charge.pending", charge)
         self._emit(account, "payment_intent.processing", intent)
@@ -600,17 +664,24 @@ class StripeApi:
         self, account: Account, params: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """`GET /v1/payment_intents/search`: clauses `field:'value'` and
-        `metadata['key']:'value'` joined by AND (immediately consistent, unlike Stripe)."""
+        `metadata['key']:'value'` joined by AND, with `\\` escapes in values as Stripe's
+        (immediately consistent, unlike Stripe)."""
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
             raise invalid("Missing required param: query.", param="query")
-        clauses = [c.strip() for c in re.split(r"\s+AND\s+", query.strip())]
+        query = query.strip()
         conditions: list[tuple[str | None, str | None, str]] = []
-        for clause in clauses:
-            match = _CLAUSE.fullmatch(clause)
+        position = 0
+        while position < len(query):
+            match = _CLAUSE.match(query, position)
             if match is None:
-                raise invalid(f"The fake cannot parse the search clause {clause!r}.", param="query")
-            conditions.append((match.group("key"), match.group("field"), match.group("value")))
+                raise invalid(
+                    f"The fake cannot parse the search query at {query[position:]!r}.",
+                    param="query",
+                )
+            value = re.sub(r"\\(.)", r"\1", match.group("value"))
+            conditions.append((match.group("key"), match.group("field"), value))
+            position = match.end()
 
         def matches(obj: dict[str, Any]) -> bool:
             return all(
@@ -665,8 +736,11 @@ class StripeApi:
         return refund
 
 
+# One search clause, the first or after AND; `\'` and `\\` are escapes inside a value.
 _CLAUSE = re.compile(
-    r"(?:metadata\[['\"](?P<key>[^'\"]+)['\"]\]|(?P<field>[a-z_]+))\s*:\s*['\"](?P<value>[^'\"]*)['\"]"
+    r"(?:^|\s+AND\s+)"
+    r"(?:metadata\[['\"](?P<key>[^'\"]+)['\"]\]|(?P<field>[a-z_]+))\s*:\s*"
+    r"(?P<quote>['\"])(?P<value>(?:\\.|(?!(?P=quote))[^\\])*)(?P=quote)"
 )
 
 

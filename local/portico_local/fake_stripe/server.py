@@ -87,7 +87,8 @@ class Route:
     method: str
     pattern: re.Pattern[str]
     run: Callable[[FakeStripe, Account, dict[str, Any], tuple[str, ...]], Any]
-    publishable: bool = False  # Stripe.js may call it with the publishable key
+    publishable: bool = False  # Stripe.js may call it with the publishable key...
+    secret_of: str = ""  # ...proving with this kind's `client_secret` which one it may touch
     lists: bool = False  # the result is a list to page, not an object
 
 
@@ -97,10 +98,11 @@ def _route(
     run: Callable[[FakeStripe, Account, dict[str, Any], tuple[str, ...]], Any],
     *,
     publishable: bool = False,
+    secret_of: str = "",
     lists: bool = False,
 ) -> Route:
     pattern = re.compile("^" + re.sub(r"\{\w+\}", r"([A-Za-z0-9_]+)", path) + "$")
-    return Route(method, pattern, run, publishable, lists)
+    return Route(method, pattern, run, publishable, secret_of, lists)
 
 
 ROUTES: list[Route] = [
@@ -132,12 +134,14 @@ ROUTES: list[Route] = [
         "/v1/setup_intents/{id}",
         lambda f, a, p, i: a.get("setup_intent", i[0]),
         publishable=True,
+        secret_of="setup_intent",
     ),
     _route(
         "POST",
         "/v1/setup_intents/{id}/confirm",
         lambda f, a, p, i: f.api.confirm_setup_intent(a, i[0], p),
         publishable=True,
+        secret_of="setup_intent",
     ),
     _route("POST", "/v1/payment_intents", lambda f, a, p, i: f.api.create_payment_intent(a, p)),
     _route(
@@ -152,11 +156,19 @@ ROUTES: list[Route] = [
         lambda f, a, p, i: f.api.search_payment_intents(a, p),
         lists=True,
     ),
-    _route("GET", "/v1/payment_intents/{id}", lambda f, a, p, i: a.get("payment_intent", i[0])),
+    _route(
+        "GET",
+        "/v1/payment_intents/{id}",
+        lambda f, a, p, i: a.get("payment_intent", i[0]),
+        publishable=True,
+        secret_of="payment_intent",
+    ),
     _route(
         "POST",
         "/v1/payment_intents/{id}/confirm",
         lambda f, a, p, i: f.api.confirm_payment_intent(a, i[0], p),
+        publishable=True,
+        secret_of="payment_intent",
     ),
     _route("GET", "/v1/charges/{id}", lambda f, a, p, i: a.get("charge", i[0])),
     _route("POST", "/v1/refunds", lambda f, a, p, i: f.api.create_refund(a, p)),
@@ -267,6 +279,19 @@ class FakeStripe:
         """Settle processing ACH debits now (of one account, or one PaymentIntent)."""
         with self.lock:
             return self.api.settle(self.api.account(account), payment_intent)
+
+    def complete_authentication(
+        self, account: str | None, payment_intent_id: str, *, succeed: bool = True
+    ) -> dict[str, Any]:
+        """Answer 3-D Secure for a PaymentIntent that `requires_action` (account None: the
+        platform), as the browser's confirm does: succeeded with a charge, or (`succeed=False`)
+        `requires_payment_method` with `payment_intent_authentication_failure`; the events
+        are emitted and delivered as for any request. The PaymentIntent afterwards."""
+        with self.lock:
+            intent = self.api.complete_authentication(
+                self.api.account(account), payment_intent_id, succeed=succeed
+            )
+            return public(intent)
 
     def charges(self, account: str | None = None) -> list[dict[str, Any]]:
         """Every charge attempt of an account (None: the platform), oldest first."""
@@ -537,18 +562,21 @@ def _authenticate(fake: FakeStripe, header: str | None, route: Route) -> bool:
     raise StripeError(401, "invalid_request_error", f"Invalid API Key provided: {masked}")
 
 
+_INTENT_NAMES = {"setup_intent": "SetupIntent", "payment_intent": "PaymentIntent"}
+
+
 def _check_client_secret(
     account: Account, route: Route, ids: tuple[str, ...], params: dict[str, Any]
 ) -> None:
-    # With the publishable key, Stripe.js proves which SetupIntent it may touch by its
+    # With the publishable key, Stripe.js proves which intent it may touch by its
     # client_secret; creating a PaymentMethod needs no secret.
-    if not ids:
+    if not route.secret_of:
         return
-    intent = account.get("setup_intent", ids[0])
+    intent = account.get(route.secret_of, ids[0])
     if params.get("client_secret") != intent["client_secret"]:
         raise invalid(
             "The client_secret provided does not match the client_secret associated with "
-            "the SetupIntent.",
+            f"the {_INTENT_NAMES[route.secret_of]}.",
             param="client_secret",
         )
 

@@ -62,6 +62,7 @@ class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
     contact = MapAttribute[str, object]()
     login_methods = MapAttribute[str, object]()
     invite_templates = MapAttribute[str, object](null=True)
+    credits = MapAttribute[str, object](null=True)
     logo = MapAttribute[str, object](null=True)  # the uploaded logo's facts; bytes in S3
     business_name = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -175,6 +176,8 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
     updated_at = UTCDateTimeAttribute()
 
     applied_payments = ListAttribute[MapAttribute[str, object]](of=MapAttribute, default=list)
+    # The payment holding the invoice while it is charged (see PaymentRepository.start).
+    payment_pending = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, invoice_id: str) -> tuple[str, str]:
@@ -209,12 +212,25 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
 
 class PaymentItem(PorticoItem, discriminator="payment"):
     customer_id = UnicodeAttribute()
+    kind = UnicodeAttribute(default="invoices")
     amount = NumberAttribute()
     currency = UnicodeAttribute()
     status = UnicodeAttribute()
     method_summary = UnicodeAttribute(null=True)
+    payment_method_id = UnicodeAttribute(null=True)
+    payment_intent_id = UnicodeAttribute(null=True)
     applied_to = ListAttribute[MapAttribute[str, object]](of=MapAttribute)
+    credit_applied = NumberAttribute(default=0)
+    credit_added = NumberAttribute(default=0)
+    amount_refunded = NumberAttribute(default=0)
+    refund_of = UnicodeAttribute(null=True)
+    failure_code = UnicodeAttribute(null=True)
+    failure_message = UnicodeAttribute(null=True)
+    # When the customer's email about it (receipt, or failure notice) was claimed for
+    # sending: set once, so each payment emails the customer once.
+    customer_notified_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, payment_id: str) -> tuple[str, str]:
@@ -243,6 +259,29 @@ class PaymentMethodItem(PorticoItem, discriminator="payment_method"):
     @staticmethod
     def keys(business_id: str, customer_id: str, method_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"PMETHOD#{method_id}"
+
+
+class StripeRefItem(PorticoItem, discriminator="stripe_ref"):
+    """Which customer a Stripe object belongs to, for webhooks whose object carries no
+    Portico metadata (a detached payment method no longer names its customer)."""
+
+    business_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def keys(account: str | None, object_id: str) -> tuple[str, str]:
+        return f"STRIPE#{account or 'platform'}#{object_id}", "REF"
+
+
+class StripeEventItem(PorticoItem, discriminator="stripe_event"):
+    """A Stripe event already processed (kept 30 days, past Stripe's 3 days of retries)."""
+
+    event_type = UnicodeAttribute()
+    processed_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(event_id: str) -> tuple[str, str]:
+        return f"STRIPEEVENT#{event_id}", "EVENT"
 
 
 class VisitItem(PorticoItem, discriminator="visit"):

@@ -539,6 +539,32 @@ class EstimateRepository(OwnedRecordRepository[Estimate]):
         return [_entry(CustomerItem.open_estimates, previous.estimate_id).remove()]
 
 
+def open_invoice_entry(invoice: Invoice) -> Any:
+    """The profile's summary entry for an invoice: set while a sent invoice has money due,
+    removed otherwise (the dashboard reads the summary, not the invoices)."""
+    entry = _entry(CustomerItem.open_invoices, invoice.invoice_id)
+    if invoice.counted_due <= 0:
+        return entry.remove()
+    return entry.set(
+        {
+            "number": invoice.number,
+            "due_date": invoice.due_date.isoformat(),
+            "amount_due": invoice.counted_due,
+        }
+    )
+
+
+def portal_list_sort_key(business_id: str, invoice: Invoice) -> str:
+    """GSI3's sort key of a sent invoice: open ones first, then newest."""
+    return InvoiceItem.portal_list_keys(
+        business_id,
+        invoice.customer_id,
+        invoice.invoice_id,
+        invoice.issue_date.isoformat(),
+        invoice.amount_due > 0,
+    )[1]
+
+
 class InvoiceRepository(OwnedRecordRepository[Invoice]):
     """Invoices also keep their customer's balance and open-invoice summary in the same
     transaction, and sent ones are listed for the portal (GSI3) and the statement (GSI2)."""
@@ -550,14 +576,7 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
 
     def _customer_actions(self, record: Invoice, previous: Invoice | None) -> Actions:
         delta = record.counted_due - (previous.counted_due if previous else 0)
-        entry = _entry(CustomerItem.open_invoices, record.invoice_id)
-        summary = {
-            "number": record.number,
-            "due_date": record.due_date.isoformat(),
-            "amount_due": record.counted_due,
-        }
-        listed = entry.set(summary) if record.counted_due > 0 else entry.remove()
-        return [CustomerItem.balance_due.add(delta), listed]
+        return [CustomerItem.balance_due.add(delta), open_invoice_entry(record)]
 
     def _release_actions(self, previous: Invoice) -> Actions:
         return [
@@ -569,11 +588,9 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
         """Sent invoices also join the customer's portal list (GSI3) and ledger (GSI2)."""
         item: InvoiceItem = super()._item(business_id, record)
         if record.status is CrmInvoiceStatus.SENT:
-            issued = record.issue_date.isoformat()
-            item.gsi3pk, item.gsi3sk = InvoiceItem.portal_list_keys(
-                business_id, record.customer_id, record.invoice_id, issued, record.amount_due > 0
-            )
+            item.gsi3pk = InvoiceItem.portal_list_pk(business_id, record.customer_id)
+            item.gsi3sk = portal_list_sort_key(business_id, record)
             item.gsi2pk, item.gsi2sk = InvoiceItem.ledger_keys(
-                business_id, record.customer_id, record.invoice_id, issued
+                business_id, record.customer_id, record.invoice_id, record.issue_date.isoformat()
             )
         return item

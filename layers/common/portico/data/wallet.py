@@ -13,8 +13,16 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
-from portico.data.items import BusinessItem, CustomerItem, PaymentMethodItem, customer_pk
-from portico.data.repositories import ConcurrentChangeError
+from portico.data.convert import plain
+from portico.data.items import (
+    BusinessItem,
+    CustomerItem,
+    PaymentMethodItem,
+    PortalSettingsItem,
+    StripeRefItem,
+    customer_pk,
+)
+from portico.data.repositories import ConcurrentChangeError, to_portal
 from portico.data.table import PorticoItem
 from portico.data.transactions import ConditionsFailed, Transaction
 from portico.domain.wallet import PaymentMethod, WalletOwner
@@ -71,8 +79,8 @@ class WalletRepository:
         return _default_first([to_method(i) for i in found if isinstance(i, PaymentMethodItem)])
 
     def owner(self, business_id: str, customer_id: str) -> WalletOwner | None:
-        """The customer, their business and their saved methods (one Query of the customer's
-        collection and one GetItem of the business); None if either is missing."""
+        """The customer, their business and portal, and their saved methods (one Query of the
+        customer's collection and one BatchGetItem); None if any is missing."""
         pk = customer_pk(business_id, customer_id)
         customer: CustomerItem | None = None
         methods: list[PaymentMethod] = []
@@ -86,21 +94,25 @@ class WalletRepository:
                 customer = item
             elif isinstance(item, PaymentMethodItem):
                 methods.append(to_method(item))
-        try:
-            business = BusinessItem.get(*BusinessItem.keys(business_id))
-        except BusinessItem.DoesNotExist:
-            return None
-        if customer is None:
+        keys = [BusinessItem.keys(business_id), PortalSettingsItem.keys(business_id)]
+        read: dict[type, Any] = {type(i): i for i in PorticoItem.batch_get(keys)}
+        business, portal = read.get(BusinessItem), read.get(PortalSettingsItem)
+        if customer is None or business is None or portal is None:
             return None
         return WalletOwner(
             business_id=business_id,
             business_name=business.name,
+            currency=business.currency,
+            timezone=business.timezone,
+            portal=to_portal(portal),
             stripe_account=business.stripe_account,
             customer_id=customer_id,
             customer_name=customer.name,
             email=customer.email,
             stripe_customer=customer.stripe_customer_id,
             methods=_default_first(methods),
+            credit_balance=int(customer.credit_balance or 0),
+            open_invoice_ids=tuple(plain(customer.open_invoices or {})),
         )
 
     def set_stripe_account(self, business_id: str, account: str) -> str:
@@ -126,6 +138,7 @@ class WalletRepository:
         self,
         business_id: str,
         customer_id: str,
+        account: str | None,
         method: PaymentMethod,
         setup_intent_id: str,
         count_before: int,
@@ -148,6 +161,15 @@ class WalletRepository:
         try:
             with Transaction() as tx:
                 tx.put("method", item, condition=PaymentMethodItem.pk.does_not_exist())
+                # Webhooks about the method (detached, card updated) name no customer.
+                tx.put(
+                    "ref",
+                    StripeRefItem(
+                        *StripeRefItem.keys(account, method.payment_method_id),
+                        business_id=business_id,
+                        customer_id=customer_id,
+                    ),
+                )
                 tx.update(
                     "profile",
                     profile,
@@ -205,6 +227,23 @@ class WalletRepository:
                 )
         except ConditionsFailed as error:
             raise _concurrent() from error
+
+    def set_expiry(
+        self, business_id: str, customer_id: str, method_id: str, month: int, year: int
+    ) -> None:
+        """A saved card's new expiry (the card network updated it)."""
+        item = PaymentMethodItem(*PaymentMethodItem.keys(business_id, customer_id, method_id))
+        try:
+            item.update(
+                actions=[
+                    PaymentMethodItem.exp_month.set(month),
+                    PaymentMethodItem.exp_year.set(year),
+                ],
+                condition=PaymentMethodItem.pk.exists(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise  # removed meanwhile is fine; anything else is not
 
     @staticmethod
     def _flag(tx: Transaction, business_id: str, customer_id: str, method_id: str, on: bool) -> Any:

@@ -78,6 +78,9 @@ class Invoice(InvoiceRecord):
     invoice_id: str
     amount_paid: Amount = 0
     applied_payments: list[AppliedPayment] = Field(default_factory=list)
+    # The payment that holds this invoice while Stripe answers (or an ACH debit settles):
+    # no other payment may take it meanwhile. Portico's own state; the CRM sync keeps it.
+    payment_pending: str | None = None
     updated_at: datetime
 
     @property
@@ -120,14 +123,18 @@ class InvoiceView(DomainModel):
     autopay_eligible: StrictBool
     memo: str | None
     applied_payments: list[AppliedPayment]
+    payment_in_progress: StrictBool = False
     updated_at: datetime
 
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceView:
         return cls(
-            **invoice.model_dump(exclude={"status", "lines", "applied_payments"}),
+            **invoice.model_dump(
+                exclude={"status", "lines", "applied_payments", "payment_pending"}
+            ),
             lines=invoice.lines,
             applied_payments=invoice.applied_payments,
+            payment_in_progress=invoice.payment_pending is not None,
             status=invoice.portal_status,
             subtotal=invoice.subtotal,
             amount_due=invoice.amount_due,
@@ -135,10 +142,32 @@ class InvoiceView(DomainModel):
 
 
 class PaymentStatus(StrEnum):
+    """Where a payment is. `pending`: Portico holds the invoices and Stripe has not answered
+    yet; `requires_action`: the customer must confirm it with their bank (3-D Secure);
+    `processing`: a bank debit on its way (settles by webhook); `refunded`: a refund entry."""
+
+    PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"
     PROCESSING = "processing"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     REFUNDED = "refunded"
+
+
+# A payment in one of these may still succeed or fail; the others are final.
+OPEN_PAYMENT_STATUSES = frozenset(
+    {PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING}
+)
+
+
+class PaymentKind(StrEnum):
+    """What the money was for."""
+
+    INVOICES = "invoices"  # invoices the customer chose
+    BALANCE = "balance"  # the balance, oldest invoice first
+    CREDIT = "credit"  # account credit bought ahead ("Add credit")
+    AUTOPAY = "autopay"  # charged by the AutoPay run
+    REFUND = "refund"  # money given back (a refund entry of an earlier payment)
 
 
 class PaymentApplication(DomainModel):
@@ -148,13 +177,32 @@ class PaymentApplication(DomainModel):
 
 
 class Payment(DomainModel):
-    """Money received from a customer and the invoices it was applied to."""
+    """Money received from a customer and the invoices it was applied to.
+
+    `amount` is what the payment method was charged; `credit_applied` is account credit used
+    on top of it, so the invoices received `amount + credit_applied` less `credit_added`
+    (money that found no invoice to pay, or bought credit, and became account credit)."""
 
     payment_id: str
     customer_id: str
+    kind: PaymentKind = PaymentKind.INVOICES
     amount: Amount
     currency: str
     status: PaymentStatus
     method_summary: str | None = None
+    payment_method_id: str | None = None
+    payment_intent_id: str | None = None
     applied_to: list[PaymentApplication] = Field(default_factory=list)
+    credit_applied: Amount = 0
+    credit_added: Amount = 0
+    amount_refunded: Amount = 0
+    refund_of: str | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
     created_at: datetime
+    updated_at: datetime | None = None
+
+    @property
+    def applied_total(self) -> int:
+        """What the invoices received from this payment."""
+        return sum(application.amount for application in self.applied_to)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from portico.domain.common import (
+    Amount,
     ContactDetails,
     Currency,
     DomainModel,
@@ -73,6 +74,18 @@ class LogoUpload(DomainModel):
     )
 
 
+# Stripe's smallest charge in the currencies Portico bills in (50 cents, 50 euro cents...).
+MINIMUM_CHARGE = 50
+
+
+class CreditSettings(DomainModel):
+    """ "Add credit": customers charge a saved method now and keep the money as account
+    credit, applied to their next invoices. Off unless the business turns it on."""
+
+    enabled: StrictBool = False
+    max_amount: Annotated[Amount, Field(ge=MINIMUM_CHARGE, le=10_000_000)] = 100_000
+
+
 class LoginMethods(DomainModel):
     password: StrictBool = True
     magic_link: StrictBool = True
@@ -116,6 +129,7 @@ class PortalSettings(DomainModel):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     login_methods: LoginMethods = Field(default_factory=LoginMethods)
     invite_templates: InviteTemplates = Field(default_factory=InviteTemplates)
+    credits: CreditSettings = Field(default_factory=CreditSettings)
     # Set and cleared only by the logo routes: outside `branding`, which a settings change
     # replaces whole, so that changing the colour can neither drop nor forge it.
     logo: Logo | None = None
@@ -136,6 +150,11 @@ class PortalSettings(DomainModel):
         # Portals saved before invite templates existed have none stored: use the defaults.
         return InviteTemplates() if value is None else value
 
+    @field_validator("credits", mode="before")
+    @classmethod
+    def _default_credits(cls, value: object) -> object:
+        return CreditSettings() if value is None else value
+
 
 class PortalChanges(DomainModel):
     """A change to the portal settings; fields left out keep their current value."""
@@ -147,6 +166,7 @@ class PortalChanges(DomainModel):
     contact: ContactDetails | None = None
     login_methods: LoginMethods | None = None
     invite_templates: InviteTemplates | None = None
+    credits: CreditSettings | None = None
 
 
 class PublicPortal(DomainModel):

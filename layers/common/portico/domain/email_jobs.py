@@ -61,12 +61,33 @@ class StaffInviteRequested(DomainModel):
     staff_id: str
 
 
+class ReceiptRequested(DomainModel):
+    """A payment succeeded: send its receipt (once, whatever happens to this job)."""
+
+    kind: Literal["receipt"] = "receipt"
+    business_id: str
+    customer_id: str
+    payment_id: str
+
+
+class PaymentFailedNoticeRequested(DomainModel):
+    """A payment that was on its way failed later (a bank debit returned): tell the
+    customer, with the reason and a link to pay another way."""
+
+    kind: Literal["payment_failed"] = "payment_failed"
+    business_id: str
+    customer_id: str
+    payment_id: str
+
+
 EmailJob = Annotated[
     LoginLinkRequested
     | FreshLinkRequested
     | InviteRequested
     | PasswordResetRequested
     | InvitePreviewRequested
-    | StaffInviteRequested,
+    | StaffInviteRequested
+    | ReceiptRequested
+    | PaymentFailedNoticeRequested,
     Field(discriminator="kind"),
 ]

@@ -149,3 +149,57 @@ ACCOUNT: dict[Language, dict[AccountEmail, dict[str, str]]] = {
         },
     },
 }
+
+# The payment receipt: the words around the amounts, which the renderer formats.
+RECEIPT: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "Payment received: {amount} - {business}",
+        "greeting": "Hi {name},",
+        "intro": "Thank you for your payment to {business}.",
+        "amount": "Amount paid",
+        "credit_applied": "Account credit used",
+        "method": "Payment method",
+        "date": "Payment date",
+        "receipt_number": "Receipt number",
+        "applied_to": "Applied to",
+        "invoice": "Invoice",
+        "credit_added": "Added to your account credit",
+        "button": "View your receipt",
+    },
+    "es": {
+        "subject": "Pago recibido: {amount} - {business}",
+        "greeting": "Hola, {name}:",
+        "intro": "Gracias por su pago a {business}.",
+        "amount": "Importe pagado",
+        "credit_applied": "Crédito en cuenta utilizado",
+        "method": "Método de pago",
+        "date": "Fecha de pago",
+        "receipt_number": "Número de recibo",
+        "applied_to": "Aplicado a",
+        "invoice": "Factura",
+        "credit_added": "Añadido a su crédito en cuenta",
+        "button": "Ver su recibo",
+    },
+}
+
+# A payment that was declined or failed: what happened, then where to pay again.
+PAYMENT_FAILED: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "Your payment of {amount} did not go through",
+        "greeting": "Hi {name},",
+        "body": "Your payment of {amount} to {business} did not go through.",
+        "amount": "Amount",
+        "method": "Payment method",
+        "next": "Pay with another card, or update yours, with the link below.",
+        "button": "Pay or update your card",
+    },
+    "es": {
+        "subject": "Su pago de {amount} no se ha podido completar",
+        "greeting": "Hola, {name}:",
+        "body": "Su pago de {amount} a {business} no se ha podido completar.",
+        "amount": "Importe",
+        "method": "Método de pago",
+        "next": "Pague con otra tarjeta o actualice la suya con el enlace de abajo.",
+        "button": "Pagar o actualizar su tarjeta",
+    },
+}

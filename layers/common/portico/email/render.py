@@ -9,16 +9,25 @@ merge tags and the result is passed in as a value, escaped like any other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import formataddr
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from portico.domain.business import PortalSettings, portal_address
 from portico.domain.invitations import InviteTemplate, Language
-from portico.email.catalog import ACCOUNT, INVITE, LAYOUT, AccountEmail
+from portico.email.catalog import (
+    ACCOUNT,
+    INVITE,
+    LAYOUT,
+    PAYMENT_FAILED,
+    RECEIPT,
+    AccountEmail,
+)
 from portico.email.merge import merge_html, merge_subject, merge_text, one_line
 from portico.email.sender import EmailMessage
 
@@ -161,6 +170,139 @@ def render_invite(
         },
     )
     return RenderedEmail(subject=subject, text=text, html=html)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One invoice a payment paid (or part of it)."""
+
+    invoice_number: str | None  # None -> show the invoice id
+    invoice_id: str
+    amount: int  # minor units
+
+
+def render_receipt(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    amount: int,
+    currency: str,
+    method: str,
+    paid_at: datetime,
+    timezone: str,
+    lines: Sequence[ReceiptLine],
+    credit_applied: int,
+    credit_added: int,
+    receipt_link: str,
+    payment_id: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The receipt for a payment: what was charged to `method` (minor units of `currency`),
+    on which day in the business's `timezone`, the invoices it paid, the account credit it
+    used or added (each shown only when not zero), and a button to the receipt page.
+
+    `paid_at` must be timezone-aware; `lines` is empty for a purchase of account credit.
+    """
+    if paid_at.tzinfo is None:
+        # A naive time would be read in the server's zone, which is nobody's.
+        raise ValueError("paid_at must be timezone-aware")
+    money = _money_formatter(currency)
+    words = _words(RECEIPT[language], head, name=customer_name, amount=money(amount))
+    subject = one_line(words["subject"])
+    details = [(words["amount"], money(amount))]
+    if credit_applied > 0:
+        details.append((words["credit_applied"], money(credit_applied)))
+    applied = [
+        (
+            f"{words['invoice']} {one_line(line.invoice_number or line.invoice_id)}",
+            money(line.amount),
+        )
+        for line in lines
+    ]
+    if credit_added > 0:
+        # An overpayment's remainder is one more place the money went, after the invoices;
+        # a purchase of credit has no invoices, so it is one of the payment's details.
+        (applied if applied else details).append((words["credit_added"], money(credit_added)))
+    details += [
+        (words["method"], one_line(method)),
+        (words["date"], _business_day(paid_at, timezone, language)),
+        (words["receipt_number"], payment_id),
+    ]
+    text, html = _render(
+        "receipt",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "details": details,
+            "applied": applied,
+            "link": receipt_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_payment_failed(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    amount: int,
+    currency: str,
+    method: str,
+    reason: str,
+    pay_link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The email after a payment failed: the amount (minor units of `currency`), the
+    `reason` (a sentence already in the customer's words), the method, and a button to
+    `pay_link` to pay again or update the card."""
+    money = _money_formatter(currency)
+    words = _words(PAYMENT_FAILED[language], head, name=customer_name, amount=money(amount))
+    subject = one_line(words["subject"])
+    text, html = _render(
+        "payment_failed",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "reason": one_line(reason),
+            "details": [(words["amount"], money(amount)), (words["method"], one_line(method))],
+            "link": pay_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def _words(
+    catalog: Mapping[str, str], head: Letterhead, *, name: str, amount: str
+) -> dict[str, str]:
+    # The names are arguments of `str.format`, never part of the format string, so a
+    # customer called "{business}" stays "{business}".
+    return {
+        key: value.format(business=head.business_name, name=one_line(name), amount=amount)
+        for key, value in catalog.items()
+    }
+
+
+def _money_formatter(currency: str) -> Callable[[int], str]:
+    # Imported here like Jinja2: the documents package loads the statement models and csv,
+    # which only the emails that print money need.
+    from portico.documents.money import format_money
+
+    return lambda amount: format_money(amount, currency)
+
+
+def _business_day(instant: datetime, timezone: str, language: Language) -> str:
+    # The day the customer paid as the business's calendar has it (imported here, as above).
+    from portico.documents.labels import format_date
+
+    return format_date(instant.astimezone(ZoneInfo(timezone)).date(), language)
 
 
 def _layout(language: Language, head: Letterhead) -> dict[str, str]:

@@ -21,16 +21,26 @@ from portico.errors import (
     ValidationFailedError,
 )
 from portico.observability import logger
+from portico.payments.errors import (
+    AuthenticationRequired,
+    GatewayUnavailable,
+    InvalidWebhook,
+    PaymentDeclined,
+)
 
 STATUS_BY_ERROR: dict[type[PorticoError], int] = {
     BadRequestError: 400,
+    InvalidWebhook: 400,
     UnauthorizedError: 401,
+    PaymentDeclined: 402,
+    AuthenticationRequired: 402,
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
     PayloadTooLargeError: 413,
     ValidationFailedError: 422,
     ThrottledError: 429,
+    GatewayUnavailable: 503,
 }
 
 
@@ -68,9 +78,11 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(PorticoError)
     def _domain_error(error: PorticoError) -> Response[str]:
-        headers = (
-            {"Retry-After": str(error.retry_after)} if isinstance(error, ThrottledError) else None
-        )
+        headers = None
+        if isinstance(error, ThrottledError):
+            headers = {"Retry-After": str(error.retry_after)}
+        elif isinstance(error, GatewayUnavailable):
+            headers = {"Retry-After": "5"}
         return error_response(status_for(error), error.code, error.message, error.details, headers)
 
     @app.exception_handler(RequestValidationError)

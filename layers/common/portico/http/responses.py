@@ -42,12 +42,14 @@ _DESCRIPTIONS = {
     204: "No content",
     400: "Bad input (malformed body, cursor or parameter)",
     401: "Not signed in, or no valid API key",
+    402: "The payment was declined (nothing was charged or changed)",
     403: "Not allowed",
     404: "Not found, or not yours",
     409: "Conflicts with the current state",
     413: "Request body too large",
     422: "Validation failed",
     429: "Too many attempts",
+    503: "The payment service did not answer; retry with the same Idempotency-Key",
 }
 
 

@@ -12,11 +12,12 @@ Nothing here logs a token, a link, a password or an email address.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from portico.bootstrap import Services
 from portico.domain.accounts import StaffStatus
+from portico.domain.billing import Payment, PaymentStatus
 from portico.domain.business import Business, PortalSettings
 from portico.domain.customer import Customer, PortalAccess
 from portico.domain.email_jobs import (
@@ -26,17 +27,22 @@ from portico.domain.email_jobs import (
     InviteRequested,
     LoginLinkRequested,
     PasswordResetRequested,
+    PaymentFailedNoticeRequested,
+    ReceiptRequested,
     StaffInviteRequested,
 )
 from portico.domain.invitations import InviteTemplateName, Language, template_for
 from portico.email.catalog import AccountEmail
 from portico.email.render import (
     Letterhead,
+    ReceiptLine,
     RenderedEmail,
     email_message,
     letterhead,
     render_account_email,
     render_invite,
+    render_payment_failed,
+    render_receipt,
 )
 from portico.errors import ConflictError
 from portico.identity.tokens import LinkPurpose
@@ -127,6 +133,10 @@ class Mailer:
                 return self._invite_preview(job)
             case StaffInviteRequested():
                 return self._staff_invite(job)
+            case ReceiptRequested():
+                return self._receipt(job)
+            case PaymentFailedNoticeRequested():
+                return self._payment_failed(job)
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -231,6 +241,78 @@ class Mailer:
         )
         self._send(sender, rendered, member.email, "staff_invite")
         return "staff_invite"
+
+    def _receipt(self, job: ReceiptRequested) -> str | None:
+        """The receipt of a succeeded payment: amount, method, invoices paid, its link."""
+        sender = self._sender(job.business_id)
+
+        def render(payment: Payment, name: str) -> RenderedEmail:
+            return render_receipt(
+                sender.head,
+                customer_name=name,
+                amount=payment.amount,
+                currency=payment.currency,
+                method=payment.method_summary or "",
+                paid_at=payment.updated_at or payment.created_at,
+                timezone=sender.business.timezone,
+                lines=[
+                    ReceiptLine(a.invoice_number, a.invoice_id, a.amount)
+                    for a in payment.applied_to
+                ],
+                credit_applied=payment.credit_applied,
+                credit_added=payment.credit_added,
+                receipt_link=f"{sender.head.portal_url}/payments/{payment.payment_id}",
+                payment_id=payment.payment_id,
+                language=sender.language,
+            )
+
+        return self._payment_email(sender, job, PaymentStatus.SUCCEEDED, "receipt", render)
+
+    def _payment_failed(self, job: PaymentFailedNoticeRequested) -> str | None:
+        """A payment that was on its way failed: the reason, and where to pay instead."""
+        sender = self._sender(job.business_id)
+
+        def render(payment: Payment, name: str) -> RenderedEmail:
+            return render_payment_failed(
+                sender.head,
+                customer_name=name,
+                amount=payment.amount,
+                currency=payment.currency,
+                method=payment.method_summary or "",
+                reason=payment.failure_message or "",
+                pay_link=f"{sender.head.portal_url}/pay",
+                language=sender.language,
+            )
+
+        return self._payment_email(sender, job, PaymentStatus.FAILED, "payment_failed", render)
+
+    def _payment_email(
+        self,
+        sender: _Sender,
+        job: ReceiptRequested | PaymentFailedNoticeRequested,
+        status: PaymentStatus,
+        kind: str,
+        render: Callable[[Payment, str], RenderedEmail],
+    ) -> str | None:
+        """Send the customer's one email about a payment in `status`: claimed on the
+        payment first, so a job delivered twice sends once; given back if sending fails."""
+        records = self._svc.payment_records
+        payment = records.get(job.business_id, job.customer_id, job.payment_id)
+        if payment is None or payment.status is not status:
+            raise Dropped(f"no {status.value} payment")
+        customer = self._svc.customers.get(job.business_id, job.customer_id)
+        if customer is None or not customer.email:
+            raise Dropped("unknown customer or no email")
+        if not records.claim_notice(
+            job.business_id, job.customer_id, job.payment_id, self._svc.clock.now()
+        ):
+            return None  # sent already
+        try:
+            self._send(sender, render(payment, customer.name), customer.email, kind)
+        except Exception:
+            records.release_notice(job.business_id, job.customer_id, job.payment_id)
+            raise
+        return kind
 
     # --- the pieces -----------------------------------------------------------------------
 

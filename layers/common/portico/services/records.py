@@ -118,6 +118,7 @@ def upsert_invoice(
             invoice_id=invoice_id,
             amount_paid=amount_paid,
             applied_payments=previous.applied_payments if previous else [],
+            payment_pending=previous.payment_pending if previous else None,
             updated_at=svc.clock.now(),
             **dict(record),
         )

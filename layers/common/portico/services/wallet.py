@@ -135,7 +135,9 @@ def save_method(
         created_at=svc.clock.now(),
     )
     try:
-        svc.wallets.add(owner.business_id, owner.customer_id, method, intent.id, len(owner.methods))
+        svc.wallets.add(
+            owner.business_id, owner.customer_id, account, method, intent.id, len(owner.methods)
+        )
     except ConditionsFailed:  # saved meanwhile by a concurrent request for this SetupIntent
         saved = svc.wallets.get(owner.business_id, owner.customer_id, method.payment_method_id)
         if saved is None:
@@ -148,13 +150,20 @@ def delete_method(svc: Services, principal: Principal, method_id: str) -> None:
     """Detach the method at Stripe and forget it; if it was the default, the oldest
     remaining method becomes the default."""
     owner = _owner(svc, principal)
-    method = _mine(owner, method_id)
+    _mine(owner, method_id)
     # No method is an AutoPay method until AutoPay exists (the AutoPay issue); that issue
     # adds the refusal for the AutoPay method while the business forbids turning AutoPay off.
     if owner.stripe_account is not None:
         # Already detached (a retry after a failed write): forget it below all the same.
         with contextlib.suppress(NotFoundError):
             svc.payments.detach_payment_method(owner.stripe_account, method_id)
+    forget_method(svc, owner, method_id)
+
+
+def forget_method(svc: Services, owner: WalletOwner, method_id: str) -> None:
+    """Remove a method from the wallet (detached at Stripe already); the oldest remaining
+    method becomes the default if it was."""
+    method = _mine(owner, method_id)
     remaining = [m for m in owner.methods if m.payment_method_id != method_id]
     promote = None
     if method.is_default and remaining:
@@ -166,6 +175,14 @@ def delete_method(svc: Services, principal: Principal, method_id: str) -> None:
         remaining,
         None if promote is None else promote.payment_method_id,
     )
+
+
+def refresh_method(
+    svc: Services, owner: WalletOwner, method_id: str, exp_month: object, exp_year: object
+) -> None:
+    """Show the new expiry of a card the network updated (Stripe's card updater)."""
+    if isinstance(exp_month, int) and isinstance(exp_year, int):
+        svc.wallets.set_expiry(owner.business_id, owner.customer_id, method_id, exp_month, exp_year)
 
 
 def make_default(svc: Services, principal: Principal, method_id: str) -> PaymentMethod:

@@ -1,0 +1,409 @@
+"""Payments: the writes that move money between Stripe, invoices, the ledger and credit.
+
+Every state change is one TransactWriteItems (DESIGN 4.1):
+- `start`: the payment (pending) is written and each invoice it pays is held for it
+  (`payment_pending`), conditional on the invoice being as read and held by no one, and the
+  account credit it uses is set aside; so two payments can never take the same invoice.
+- `settle`: the payment succeeded; the invoices receive their amounts and are released, the
+  ledger entry appears, the profile's balance, summaries and credit follow.
+- `fail`: the payment failed; the invoices are released and the credit given back.
+- `mark`: the payment waits (3-D Secure, a bank debit on its way).
+- `refund`: a refund entry, the invoices reopened by what was given back.
+
+Transitions are conditional on the payment's status, so a webhook delivered twice, or late,
+or racing the request that made the payment, changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from portico.data.billing import to_invoice, to_payment
+from portico.data.convert import attributes_of, stored
+from portico.data.items import (
+    CustomerItem,
+    InvoiceItem,
+    PaymentItem,
+    StripeEventItem,
+    StripeRefItem,
+)
+from portico.data.repositories import open_invoice_entry, portal_list_sort_key
+from portico.data.transactions import Transaction
+from portico.domain.billing import (
+    OPEN_PAYMENT_STATUSES,
+    AppliedPayment,
+    CrmInvoiceStatus,
+    Invoice,
+    Payment,
+    PaymentApplication,
+    PaymentStatus,
+)
+
+EVENT_RETENTION = timedelta(days=30)
+
+
+def _payment_item(business_id: str, customer_id: str, payment_id: str) -> PaymentItem:
+    return PaymentItem(*PaymentItem.keys(business_id, customer_id, payment_id))
+
+
+def later(previous: datetime, now: datetime) -> datetime:
+    """A new `updated_at` that differs from `previous` even when the clock stands still:
+    the CRM sync's optimistic lock compares it for equality."""
+    return now if now > previous else previous + timedelta(microseconds=1)
+
+
+def _open_statuses() -> list[str]:
+    return [status.value for status in OPEN_PAYMENT_STATUSES]
+
+
+def _profile(payment: Payment, business_id: str) -> CustomerItem:
+    return CustomerItem(*CustomerItem.keys(business_id, payment.customer_id))
+
+
+def _invoice_item(business_id: str, invoice: Invoice) -> InvoiceItem:
+    return InvoiceItem(*InvoiceItem.keys(business_id, invoice.customer_id, invoice.invoice_id))
+
+
+class PaymentRepository:
+    # --- reads -------------------------------------------------------------------------------
+
+    def get(self, business_id: str, customer_id: str, payment_id: str) -> Payment | None:
+        """One payment, read consistently (it may have changed a moment ago)."""
+        try:
+            item = PaymentItem.get(
+                *PaymentItem.keys(business_id, customer_id, payment_id), consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+        return to_payment(item)
+
+    def invoices(
+        self, business_id: str, customer_id: str, invoice_ids: Iterable[str]
+    ) -> dict[str, Invoice]:
+        """The customer's invoices with these ids, read consistently (one BatchGetItem per
+        100); ids that are not the customer's are absent."""
+        keys = [InvoiceItem.keys(business_id, customer_id, i) for i in dict.fromkeys(invoice_ids)]
+        found = (
+            to_invoice(item)
+            for item in InvoiceItem.batch_get(keys, consistent_read=True)
+            if isinstance(item, InvoiceItem)
+        )
+        return {invoice.invoice_id: invoice for invoice in found}
+
+    def owner_of(self, account: str | None, object_id: str) -> tuple[str, str] | None:
+        """The (business, customer) a Stripe object of `account` belongs to, if known."""
+        try:
+            ref = StripeRefItem.get(*StripeRefItem.keys(account, object_id))
+        except DoesNotExist:
+            return None
+        return ref.business_id, ref.customer_id
+
+    # --- state changes -----------------------------------------------------------------------
+
+    def start(
+        self,
+        business_id: str,
+        payment: Payment,
+        invoices: Sequence[Invoice],
+        now: datetime,
+    ) -> None:
+        """Write the pending payment, hold its invoices and set its credit aside (one
+        transaction). Raises `ConditionsFailed` labelled `payment` (it exists already),
+        `invoice:{id}` (changed since read, or held by another payment) or `profile` (the
+        credit is no longer there)."""
+        item = PaymentItem(
+            *PaymentItem.keys(business_id, payment.customer_id, payment.payment_id),
+            **attributes_of(payment, exclude={"payment_id"}),
+        )
+        with Transaction() as tx:
+            tx.put("payment", item, condition=PaymentItem.pk.does_not_exist())
+            for invoice in invoices:
+                tx.update(
+                    f"invoice:{invoice.invoice_id}",
+                    _invoice_item(business_id, invoice),
+                    actions=[
+                        InvoiceItem.payment_pending.set(payment.payment_id),
+                        InvoiceItem.updated_at.set(later(invoice.updated_at, now)),
+                    ],
+                    condition=(InvoiceItem.updated_at == invoice.updated_at)
+                    & InvoiceItem.payment_pending.does_not_exist(),
+                )
+            if payment.credit_applied:
+                tx.update(
+                    "profile",
+                    _profile(payment, business_id),
+                    actions=[CustomerItem.credit_balance.add(-payment.credit_applied)],
+                    condition=CustomerItem.credit_balance >= payment.credit_applied,
+                )
+
+    def settle(
+        self,
+        business_id: str,
+        payment: Payment,
+        invoices: Sequence[tuple[Invoice, int]],
+        credit_added: int,
+        ledger_day: date,
+        now: datetime,
+    ) -> Payment:
+        """Record the payment as succeeded: each (invoice as just read, amount) receives its
+        amount (0: none, only released) and is released if the payment held it;
+        `credit_added` goes to the account credit (one transaction). Returns the payment as
+        stored. Raises `ConditionsFailed` labelled `payment` (not open any more: settled
+        already) or `invoice:{id}` (changed since read)."""
+        settled = payment.model_copy(
+            update={
+                "status": PaymentStatus.SUCCEEDED,
+                "applied_to": [
+                    PaymentApplication(
+                        invoice_id=invoice.invoice_id, invoice_number=invoice.number, amount=amount
+                    )
+                    for invoice, amount in invoices
+                    if amount > 0
+                ],
+                "credit_added": credit_added,
+                "updated_at": now,
+            }
+        )
+        actions = [
+            PaymentItem.status.set(PaymentStatus.SUCCEEDED.value),
+            PaymentItem.applied_to.set(stored(settled.applied_to)),
+            PaymentItem.credit_added.set(credit_added),
+            PaymentItem.updated_at.set(now),
+        ]
+        if payment.payment_intent_id:
+            actions.append(PaymentItem.payment_intent_id.set(payment.payment_intent_id))
+        if payment.amount > 0:  # a payment made wholly of credit is not a ledger entry
+            gsi2pk, gsi2sk = PaymentItem.ledger_keys(
+                business_id, payment.customer_id, payment.payment_id, ledger_day.isoformat()
+            )
+            actions += [PaymentItem.gsi2pk.set(gsi2pk), PaymentItem.gsi2sk.set(gsi2sk)]
+        with Transaction() as tx:
+            tx.update(
+                "payment",
+                _payment_item(business_id, payment.customer_id, payment.payment_id),
+                actions=actions,
+                condition=PaymentItem.status.is_in(*_open_statuses()),
+            )
+            self._change_invoices(
+                tx,
+                business_id,
+                payment,
+                payment.payment_id,
+                invoices,
+                ledger_day,
+                now,
+                credit_added,
+            )
+        return settled
+
+    def fail(
+        self,
+        business_id: str,
+        payment: Payment,
+        held: Sequence[Invoice],
+        failure_code: str,
+        failure_message: str,
+        now: datetime,
+    ) -> None:
+        """Record the payment as failed, release the invoices it holds (as just read) and
+        give back its credit (one transaction). Raises `ConditionsFailed` labelled `payment`
+        when it is no longer open."""
+        with Transaction() as tx:
+            tx.update(
+                "payment",
+                _payment_item(business_id, payment.customer_id, payment.payment_id),
+                actions=[
+                    PaymentItem.status.set(PaymentStatus.FAILED.value),
+                    PaymentItem.failure_code.set(failure_code),
+                    PaymentItem.failure_message.set(failure_message),
+                    PaymentItem.updated_at.set(now),
+                ],
+                condition=PaymentItem.status.is_in(*_open_statuses()),
+            )
+            for invoice in held:
+                tx.update(
+                    f"invoice:{invoice.invoice_id}",
+                    _invoice_item(business_id, invoice),
+                    actions=[
+                        InvoiceItem.payment_pending.remove(),
+                        InvoiceItem.updated_at.set(later(invoice.updated_at, now)),
+                    ],
+                    condition=InvoiceItem.payment_pending == payment.payment_id,
+                )
+            if payment.credit_applied:
+                tx.update(
+                    "profile",
+                    _profile(payment, business_id),
+                    actions=[CustomerItem.credit_balance.add(payment.credit_applied)],
+                    condition=CustomerItem.pk.exists(),
+                )
+
+    def mark(
+        self,
+        business_id: str,
+        payment: Payment,
+        status: PaymentStatus,
+        payment_intent_id: str | None,
+        now: datetime,
+    ) -> bool:
+        """Move an open payment to another open status (`requires_action`, `processing`);
+        False when it is no longer open. The invoices stay held."""
+        item = _payment_item(business_id, payment.customer_id, payment.payment_id)
+        actions: list[Any] = [PaymentItem.status.set(status.value), PaymentItem.updated_at.set(now)]
+        if payment_intent_id:
+            actions.append(PaymentItem.payment_intent_id.set(payment_intent_id))
+        try:
+            item.update(actions=actions, condition=PaymentItem.status.is_in(*_open_statuses()))
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def refund(
+        self,
+        business_id: str,
+        payment: Payment,
+        entry: Payment,
+        reopened: Sequence[tuple[Invoice, int]],
+        credit_taken: int,
+        ledger_day: date,
+        now: datetime,
+    ) -> None:
+        """Write the refund entry `entry` of `payment`, take what was given back off the
+        invoices (each as just read, with the amount) and off the account credit, and count
+        it on the payment (one transaction, conditional on the refunded total read). Raises
+        `ConditionsFailed` when the refund was recorded already or the payment changed."""
+        gsi2pk, gsi2sk = PaymentItem.ledger_keys(
+            business_id, payment.customer_id, entry.payment_id, ledger_day.isoformat()
+        )
+        item = _payment_item(business_id, payment.customer_id, entry.payment_id)
+        for name, value in attributes_of(entry, exclude={"payment_id"}).items():
+            setattr(item, name, value)
+        item.gsi2pk, item.gsi2sk = gsi2pk, gsi2sk
+        with Transaction() as tx:
+            tx.put("refund", item, condition=PaymentItem.pk.does_not_exist())
+            tx.update(
+                "payment",
+                _payment_item(business_id, payment.customer_id, payment.payment_id),
+                actions=[
+                    PaymentItem.amount_refunded.set(payment.amount_refunded + entry.amount),
+                    PaymentItem.updated_at.set(now),
+                ],
+                condition=(PaymentItem.amount_refunded == payment.amount_refunded)
+                & (PaymentItem.status == PaymentStatus.SUCCEEDED.value),
+            )
+            taken_back = [(invoice, -amount) for invoice, amount in reopened]
+            self._change_invoices(
+                tx,
+                business_id,
+                payment,
+                entry.payment_id,
+                taken_back,
+                ledger_day,
+                now,
+                -credit_taken,
+            )
+
+    def _change_invoices(
+        self,
+        tx: Transaction,
+        business_id: str,
+        payment: Payment,
+        entry_id: str,
+        changes: Sequence[tuple[Invoice, int]],
+        day: date,
+        now: datetime,
+        credit_delta: int,
+    ) -> None:
+        """Apply each amount (negative: take back; 0: nothing) to its invoice as read, noting
+        entry `entry_id` on it; release the invoices `payment` holds; move the profile's
+        balance, summaries and credit to match."""
+        balance_delta = 0
+        profile_actions: list[Any] = []
+        for invoice, amount in changes:
+            mine = invoice.payment_pending == payment.payment_id
+            after = invoice.model_copy(
+                update={
+                    "amount_paid": invoice.amount_paid + amount,
+                    "payment_pending": None if mine else invoice.payment_pending,
+                }
+            )
+            actions = [InvoiceItem.updated_at.set(later(invoice.updated_at, now))]
+            if amount:
+                noted = AppliedPayment(payment_id=entry_id, amount=abs(amount), paid_on=day)
+                actions += [
+                    InvoiceItem.amount_paid.set(after.amount_paid),
+                    InvoiceItem.applied_payments.set(stored([*invoice.applied_payments, noted])),
+                ]
+            if mine:
+                actions.append(InvoiceItem.payment_pending.remove())
+            if amount and invoice.status is CrmInvoiceStatus.SENT:
+                actions.append(InvoiceItem.gsi3sk.set(portal_list_sort_key(business_id, after)))
+                balance_delta += after.counted_due - invoice.counted_due
+                profile_actions.append(open_invoice_entry(after))
+            tx.update(
+                f"invoice:{invoice.invoice_id}",
+                _invoice_item(business_id, invoice),
+                actions=actions,
+                condition=InvoiceItem.updated_at == invoice.updated_at,
+            )
+        if balance_delta:
+            profile_actions.append(CustomerItem.balance_due.add(balance_delta))
+        if credit_delta:
+            profile_actions.append(CustomerItem.credit_balance.add(credit_delta))
+        if profile_actions:
+            tx.update(
+                "profile",
+                _profile(payment, business_id),
+                actions=profile_actions,
+                condition=CustomerItem.pk.exists(),
+            )
+
+    # --- the customer's email about a payment -------------------------------------------------
+
+    def claim_notice(
+        self, business_id: str, customer_id: str, payment_id: str, now: datetime
+    ) -> bool:
+        """Claim the payment's one email to the customer (its receipt, or the notice that it
+        failed); False if it was claimed already."""
+        item = _payment_item(business_id, customer_id, payment_id)
+        try:
+            item.update(
+                actions=[PaymentItem.customer_notified_at.set(now)],
+                condition=PaymentItem.pk.exists()
+                & PaymentItem.customer_notified_at.does_not_exist(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def release_notice(self, business_id: str, customer_id: str, payment_id: str) -> None:
+        """Give the claim back after the email could not be sent, so a retry sends it."""
+        item = _payment_item(business_id, customer_id, payment_id)
+        item.update(actions=[PaymentItem.customer_notified_at.remove()])
+
+    # --- webhook events ----------------------------------------------------------------------
+
+    def event_processed(self, event_id: str) -> bool:
+        """Whether this Stripe event was processed already."""
+        try:
+            StripeEventItem.get(*StripeEventItem.keys(event_id), attributes_to_get=["PK"])
+        except DoesNotExist:
+            return False
+        return True
+
+    def record_event(self, event_id: str, event_type: str, now: datetime) -> None:
+        """Remember a processed event for 30 days (Stripe retries for 3)."""
+        StripeEventItem(
+            *StripeEventItem.keys(event_id),
+            event_type=event_type,
+            processed_at=now,
+            expires_at=now + EVENT_RETENTION,
+        ).save()
