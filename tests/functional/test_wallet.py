@@ -6,14 +6,11 @@ methods are out of reach, and `has_payment_method` follows for the admin filters
 from __future__ import annotations
 
 import pytest
-import requests
 
-from portico_local.fake_stripe import FakeStripe
 from tests.support.api import call
 from tests.support.factories import a_business, customer_body
+from tests.support.payments import METHODS, add_card, browser_confirms, save, start
 from tests.support.sessions import PASSWORD, bearer, signed_up
-
-METHODS = "/v1/me/payment-methods"
 
 
 def put(biz, path, body):
@@ -32,37 +29,6 @@ def world(services, clock):
     ana = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
     ben = bearer(signed_up(services, biz.business_id, "cust-2", "ben@example.com"))
     return biz, ana, ben
-
-
-def start(headers, kind="card"):
-    response = call("POST", f"{METHODS}/setup", {"type": kind}, headers=headers)
-    assert response.status == 200, response.body
-    return response.json()
-
-
-def browser_confirms(fake: FakeStripe, setup, test_method: str) -> requests.Response:
-    """What Stripe.js does in the customer's browser, with what the setup route returned."""
-    return requests.post(
-        f"{fake.api_base}/v1/setup_intents/{setup['setup_intent_id']}/confirm",
-        data={"client_secret": setup["client_secret"], "payment_method": test_method},
-        headers={
-            "Authorization": f"Bearer {setup['publishable_key']}",
-            "Stripe-Account": setup["stripe_account"],
-        },
-        timeout=5,
-    )
-
-
-def save(headers, setup_intent_id):
-    return call("POST", METHODS, {"setup_intent_id": setup_intent_id}, headers=headers)
-
-
-def add_card(fake, headers, test_method="pm_card_visa"):
-    setup = start(headers)
-    assert browser_confirms(fake, setup, test_method).status_code == 200
-    response = save(headers, setup["setup_intent_id"])
-    assert response.status == 201, response.body
-    return response.json()
 
 
 def listed(headers):

@@ -23,14 +23,15 @@ from portico.services import stripe_events
 app = create_resolver()
 svc = services()
 
-StripeSignature = Annotated[str, Header(alias="stripe-signature", max_length=4096)]
+# Optional here so that a missing signature is the same 400 as a wrong one.
+StripeSignature = Annotated[str | None, Header(alias="stripe-signature", max_length=4096)]
 
 
 @app.post("/v1/webhooks/stripe", tags=["stripe"], responses=route_responses(400))
-def stripe_webhook(stripe_signature: StripeSignature) -> stripe_events.WebhookOutcome:
+def stripe_webhook(stripe_signature: StripeSignature = None) -> stripe_events.WebhookOutcome:
     """An event from Stripe about a business's payments or payment methods."""
     payload = app.current_event.decoded_body or ""
-    return stripe_events.handle(svc, payload.encode(), stripe_signature)
+    return stripe_events.handle(svc, payload.encode(), stripe_signature or "")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
