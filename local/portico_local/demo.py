@@ -8,12 +8,15 @@ both. Ids are fixed (`cust-1001`, `inv-2001`...) and dates are relative to the c
 The CRM's side (customers, invoices, visits, estimates) is pushed as the admin API would;
 a customer's demo state beyond that is reached by the steps in `STATE_STEPS`, through the
 identity services: the active and past-due customers accept an invite with their business's
-demo password (`demo_password`), the invited ones have a live invite link. Saved cards and
-AutoPay arrive with the payments feature.
+demo password (`demo_password`), the invited ones have a live invite link; the AutoPay
+customer has `pm_card_visa` saved, the way the portal saves it (a SetupIntent confirmed at
+the fake Stripe with the publishable key). AutoPay itself arrives with the AutoPay feature.
 """
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -28,9 +31,11 @@ from portico.domain.business import Branding, NewBusiness, PortalChanges
 from portico.domain.common import Address, ContactDetails, Line
 from portico.domain.customer import CustomerRecord
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
+from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose
-from portico.services import portals, records
+from portico.services import portals, records, wallet
 from portico.services.accounts import accept_link, issue_link
+from portico.services.scope import customer_scope
 
 
 class DemoState(StrEnum):
@@ -129,10 +134,45 @@ def create_login(
     return replace(customer, password=password)
 
 
-# The payments feature appends "save pm_card_visa" and "turn AutoPay on" to ACTIVE_AUTOPAY,
-# and a saved card to PAST_DUE if it wants one; the states without a login stay as they are.
+def save_test_card(
+    svc: Services, business: LoadedBusiness, customer: LoadedCustomer
+) -> LoadedCustomer:
+    """Save `pm_card_visa` through the wallet service, with the SetupIntent confirmed at the
+    (fake) Stripe as the browser's Stripe.js would: the card never passes through Portico."""
+    overview = svc.customers.overview(business.business_id, customer.customer_id)
+    if overview is None:
+        raise ValueError(f"demo customer {customer.customer_id} is not loaded")
+    principal = Principal(
+        role=Role.CUSTOMER,
+        business_id=business.business_id,
+        subject=customer.customer_id,
+        customer_id=customer.customer_id,
+        scope=customer_scope(overview),
+    )
+    started = wallet.start_setup(svc, principal, "card")
+    confirm = urllib.request.Request(  # noqa: S310 - the fake Stripe's http://127.0.0.1 address
+        f"{svc.stripe.api_base}/v1/setup_intents/{started.setup_intent_id}/confirm",
+        data=urllib.parse.urlencode(
+            {"client_secret": started.client_secret, "payment_method": "pm_card_visa"}
+        ).encode(),
+        headers={
+            "Authorization": f"Bearer {started.publishable_key}",
+            "Stripe-Account": started.stripe_account or "",
+        },
+        method="POST",
+    )
+    # The fake Stripe listens on loopback only; never through a proxy from the environment.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(confirm, timeout=10):
+        pass
+    wallet.save_method(svc, principal, started.setup_intent_id)
+    return customer
+
+
+# The AutoPay feature appends "turn AutoPay on" to ACTIVE_AUTOPAY; the states without a
+# login stay as they are.
 STATE_STEPS: dict[DemoState, tuple[Step, ...]] = {
-    DemoState.ACTIVE_AUTOPAY: (create_login,),
+    DemoState.ACTIVE_AUTOPAY: (create_login, save_test_card),
     DemoState.ACTIVE_NO_PAYMENT_METHOD: (create_login,),
     DemoState.INVITED: (invite,),
     DemoState.NOT_INVITED: (),

@@ -517,3 +517,23 @@ def test_the_invoice_held_by_a_payment_keeps_its_hold_through_a_crm_sync(world, 
 
     item = InvoiceItem.get(*InvoiceItem.keys(biz.business_id, "cust-1", "inv-1"))
     assert item.payment_pending is not None
+
+
+def test_given_four_payments_of_the_same_invoice_at_once_then_exactly_one_charge(
+    world, fake_stripe
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, ana, _ = world
+    card = add_card(fake_stripe, ana)
+    account = account_of(ana)
+    body = {"invoice_ids": ["inv-1"], "payment_method_id": card["payment_method_id"]}
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: pay(ana, **body), range(4)))
+
+    statuses = sorted(a.status for a in answers)
+    assert statuses.count(200) == 1, [a.body for a in answers]
+    assert set(statuses) <= {200, 409}
+    assert fake_stripe.stats()["accounts"][account]["charges_succeeded"] == 1
+    assert my_invoice(ana, "inv-1")["amount_paid"] == 9900
