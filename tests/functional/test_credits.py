@@ -41,6 +41,7 @@ def test_given_credits_are_off_by_default_then_adding_credit_is_403_and_nothing_
 
     assert response.status == 403
     assert response.json()["error"]["code"] == "credits_unavailable"
+    assert me(ana)["credits_enabled"] is False
     assert fake_stripe.stats()["accounts"][account]["payment_intents_created"] == 0
 
 
@@ -66,6 +67,8 @@ def test_given_credit_bought_then_it_pays_the_next_invoice_and_only_the_rest_is_
     _, ana, _ = credits_on
     card = add_card(fake_stripe, ana)
     account = account_of(ana)
+
+    assert me(ana)["credits_enabled"] is True
 
     bought = add_credit(ana, amount=3000, payment_method_id=card["payment_method_id"])
 

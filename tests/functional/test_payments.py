@@ -14,9 +14,10 @@ from portico_local.fake_stripe.server import Fault
 from portico_local.queues import deliver_all
 from tests.functional.test_invites import outbox as outbox  # the fixture
 from tests.support.api import call
+from tests.support.atomic_moto import atomic_dynamodb
 from tests.support.factories import a_business, customer_body, invoice_body
 from tests.support.payments import add_card, deliver_events, pay
-from tests.support.sessions import bearer, signed_up
+from tests.support.sessions import PASSWORD, bearer, signed_up
 
 
 def put(biz, path, body):
@@ -529,7 +530,7 @@ def test_given_four_payments_of_the_same_invoice_at_once_then_exactly_one_charge
     account = account_of(ana)
     body = {"invoice_ids": ["inv-1"], "payment_method_id": card["payment_method_id"]}
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with atomic_dynamodb(), ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: pay(ana, **body), range(4)))
 
     statuses = sorted(a.status for a in answers)
@@ -537,3 +538,32 @@ def test_given_four_payments_of_the_same_invoice_at_once_then_exactly_one_charge
     assert set(statuses) <= {200, 409}
     assert fake_stripe.stats()["accounts"][account]["charges_succeeded"] == 1
     assert my_invoice(ana, "inv-1")["amount_paid"] == 9900
+
+
+def test_given_3d_secure_finished_after_the_hold_was_given_up_then_the_money_becomes_credit(
+    world, fake_stripe, clock
+):
+    _, ana, _ = world
+    secure = add_card(fake_stripe, ana, "pm_card_authenticationRequired")
+    visa = add_card(fake_stripe, ana)
+    account = account_of(ana)
+    waiting = pay(ana, invoice_ids=["inv-3"], payment_method_id=secure["payment_method_id"]).json()
+    assert waiting["status"] == "requires_action"
+
+    clock.set(clock.now() + timedelta(hours=2))  # the customer walked away from 3-D Secure
+    ana = bearer(
+        call(
+            "POST",
+            "/v1/portals/sparkling-pools/login",
+            {"email": "ana@example.com", "password": PASSWORD},
+        )
+    )
+    paid = pay(ana, invoice_ids=["inv-3"], payment_method_id=visa["payment_method_id"])
+    assert paid.status == 200, paid.body
+    # ...then came back to the old tab and finished it: that money arrived too.
+    fake_stripe.complete_authentication(account, waiting["next_action"]["payment_intent_id"])
+    deliver_events(fake_stripe, account, "payment_intent.succeeded")
+
+    assert my_invoice(ana, "inv-3")["amount_paid"] == 2500
+    assert me(ana)["credit_balance"] == 2500
+    assert sorted(p["status"] for p in my_payments(ana)) == ["succeeded", "succeeded"]

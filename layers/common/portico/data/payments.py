@@ -152,8 +152,8 @@ class PaymentRepository:
         """Record the payment as succeeded: each (invoice as just read, amount) receives its
         amount (0: none, only released) and is released if the payment held it;
         `credit_added` goes to the account credit (one transaction). Returns the payment as
-        stored. Raises `ConditionsFailed` labelled `payment` (not open any more: settled
-        already) or `invoice:{id}` (changed since read)."""
+        stored. Raises `ConditionsFailed` labelled `payment` (succeeded already) or
+        `invoice:{id}` (changed since read)."""
         settled = payment.model_copy(
             update={
                 "status": PaymentStatus.SUCCEEDED,
@@ -171,6 +171,7 @@ class PaymentRepository:
         actions = [
             PaymentItem.status.set(PaymentStatus.SUCCEEDED.value),
             PaymentItem.applied_to.set(stored(settled.applied_to)),
+            PaymentItem.credit_applied.set(payment.credit_applied),
             PaymentItem.credit_added.set(credit_added),
             PaymentItem.updated_at.set(now),
         ]
@@ -186,7 +187,8 @@ class PaymentRepository:
                 "payment",
                 _payment_item(business_id, payment.customer_id, payment.payment_id),
                 actions=actions,
-                condition=PaymentItem.status.is_in(*_open_statuses()),
+                # Failed too: money Stripe says arrived is recorded whatever Portico thought.
+                condition=PaymentItem.status.is_in(*_open_statuses(), PaymentStatus.FAILED.value),
             )
             self._change_invoices(
                 tx,

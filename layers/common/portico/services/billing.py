@@ -52,6 +52,7 @@ class Dashboard(DomainModel):
     past_due_amount: int
     past_due: bool
     credit_balance: int
+    credits_enabled: bool  # whether "Add credit" is offered (the business's choice)
     autopay: AutoPayState
     next_visit: NextVisit | None
     open_invoice_count: int
@@ -107,6 +108,7 @@ def dashboard(svc: Services, principal: Principal) -> Dashboard:
         past_due_amount=past_due,
         past_due=past_due > 0,
         credit_balance=customer.credit_balance,
+        credits_enabled=overview.portal.credits.enabled and "payments" in tabs,
         autopay=AutoPayState(enabled=customer.autopay_enabled),
         next_visit=NextVisit(visit_id=upcoming[0][1], date=upcoming[0][0]) if upcoming else None,
         open_invoice_count=len(overview.open_invoices),

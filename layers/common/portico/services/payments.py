@@ -349,12 +349,15 @@ def _pay(
         try:
             return _begin(svc, owner, payment, invoices)
         except ConditionsFailed as error:
-            if attempt == _SAVE_ATTEMPTS - 1 and "payment" not in error.labels:
+            if "payment" in error.labels:  # the same request, racing itself: finish that one
+                existing = svc.payment_records.get(owner.business_id, owner.customer_id, payment_id)
+                if existing is not None:
+                    return _resume(svc, owner, existing)
+            if attempt == _SAVE_ATTEMPTS - 1:
                 raise PaymentInProgressError(
                     "Your invoices changed while paying; check them and try again."
                 ) from error
-            # The payment exists (a retry racing itself), or the invoices or the credit
-            # changed since they were read: read again.
+            # The invoices or the credit changed since they were read: read again.
             owner = _owner(svc, owner.business_id, owner.customer_id)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -434,6 +437,8 @@ def _resume(svc: Services, owner: WalletOwner, payment: Payment) -> PaymentResul
     if payment.status is PaymentStatus.FAILED:
         code = payment.failure_code or "generic_decline"
         raise PaymentDeclined(code, payment.failure_message or customer_message(code))
+    if payment.status is PaymentStatus.SUCCEEDED:
+        _queue_receipt(svc, owner, payment)  # in case the first try died before queuing it
     if payment.status not in OPEN_PAYMENT_STATUSES:
         return _result(svc, owner, payment)
     if payment.amount == 0:
@@ -486,7 +491,13 @@ def _settle(svc: Services, owner: WalletOwner, payment: Payment) -> Payment:
     """Apply a succeeded payment to its invoices as they are now, in its planned order; what
     finds no invoice to pay (an invoice edited or voided meanwhile, or a credit purchase)
     becomes account credit. Then queue its receipt. Idempotent: a payment settled already
-    is returned as stored."""
+    is returned as stored.
+
+    A payment recorded as failed that Stripe says succeeded after all (3-D Secure finished
+    in an old tab after the hold was given up) is settled too: the money arrived. Its credit
+    was given back when it failed, so only the amount charged is applied."""
+    if payment.status is PaymentStatus.FAILED:
+        payment = payment.model_copy(update={"credit_applied": 0})
     for attempt in range(_SAVE_ATTEMPTS):
         planned = [a.invoice_id for a in payment.applied_to]
         now_invoices = svc.payment_records.invoices(owner.business_id, owner.customer_id, planned)
@@ -519,21 +530,23 @@ def _settle(svc: Services, owner: WalletOwner, payment: Payment) -> Payment:
             if attempt == _SAVE_ATTEMPTS - 1:
                 raise
             continue
-        svc.email_jobs.enqueue(
-            [
-                ReceiptRequested(
-                    business_id=owner.business_id,
-                    customer_id=owner.customer_id,
-                    payment_id=payment.payment_id,
-                )
-            ]
-        )
         logger.info(
             "payment succeeded",
             extra={"business_id": owner.business_id, "payment_id": payment.payment_id},
         )
+        _queue_receipt(svc, owner, settled)
         return settled
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _queue_receipt(svc: Services, owner: WalletOwner, payment: Payment) -> None:
+    """Ask the mailer for the receipt (it sends one per payment, however often asked)."""
+    job = ReceiptRequested(
+        business_id=owner.business_id,
+        customer_id=owner.customer_id,
+        payment_id=payment.payment_id,
+    )
+    svc.email_jobs.enqueue([job])
 
 
 def _fail(svc: Services, owner: WalletOwner, payment: Payment, code: str, message: str) -> None:
@@ -585,15 +598,9 @@ def _result(
         PaymentStatus.REQUIRES_ACTION: "Your bank needs you to confirm this payment.",
         PaymentStatus.PENDING: "Your payment is being processed.",
     }
+    shared = set(PaymentResult.model_fields) & set(Payment.model_fields)
     return PaymentResult(
-        payment_id=payment.payment_id,
-        status=payment.status,
-        amount=payment.amount,
-        currency=payment.currency,
-        credit_applied=payment.credit_applied,
-        credit_added=payment.credit_added,
-        applied_to=payment.applied_to,
-        method_summary=payment.method_summary,
+        **{name: getattr(payment, name) for name in shared},
         next_action=next_action,
         message=messages.get(payment.status, ""),
     )

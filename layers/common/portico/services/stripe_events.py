@@ -110,9 +110,10 @@ def _payment_intent(svc: Services, event: WebhookEvent) -> Outcome:
     if found is None:
         return _unknown(event, "payment")
     owner, payment = found
-    if payment.status not in OPEN_PAYMENT_STATUSES:
-        return "ignored"  # decided already; never backwards
     status = event.type.removeprefix("payment_intent.")
+    late_success = status == "succeeded" and payment.status is PaymentStatus.FAILED
+    if payment.status not in OPEN_PAYMENT_STATUSES and not late_success:
+        return "ignored"  # decided already; never backwards
     error = intent.get("last_payment_error") or {}
     charge = Charge(
         payment_intent_id=str(intent.get("id")),
