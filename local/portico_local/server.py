@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from portico.clock import ManualClock
 from portico_local import dev, static
 from portico_local.demo import Demo
-from portico_local.gateway import Gateway, HttpResult
+from portico_local.gateway import Gateway, HttpResult, LambdaContext, load_handler
 from portico_local.outbox import Outbox
+from portico_local.template import schedules
 from portico_local.workers import QueuePoller
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -124,7 +125,27 @@ def _dev_drain_queues(runtime: Runtime, request: Request) -> HttpResult:
     return json_result(200, result.as_json())
 
 
+def _dev_autopay_run(runtime: Runtime, request: Request) -> HttpResult:
+    """Fire the template's schedule now (at the runtime's clock), as EventBridge Scheduler
+    would with its scheduled time, and drain the queues: the run charges and its emails go
+    out. Returns what the run selected and what the drain delivered."""
+    if runtime.queues is None:
+        return error_result(503, "queues_not_running", "This runtime does not deliver queues.")
+    results = []
+    for schedule in schedules():
+        event = json.loads(schedule.input or "{}")
+        stamp = runtime.clock.now().isoformat()
+        event = {k: stamp if v == "<aws.scheduler.scheduled-time>" else v for k, v in event.items()}
+        with runtime.lock:
+            context = LambdaContext(function_name=schedule.function)
+            results.append(load_handler(schedule.handler)(event, context))
+    drained = runtime.queues.drain()
+    log.info("schedule fired; queues drained: %d delivered", drained.delivered)
+    return json_result(200, {"runs": results, "queues": drained.as_json()})
+
+
 DEV_ROUTES: dict[str, dict[str, DevHandler]] = {
+    "/_dev/autopay/run": {"POST": _dev_autopay_run},
     "/_dev/demo": {"GET": _dev_demo},
     "/_dev/outbox": {"GET": _dev_outbox},
     "/_dev/clock": {"GET": _dev_clock, "POST": _dev_set_clock},

@@ -93,6 +93,26 @@ def routes(template: dict[str, Any] | None = None) -> list[Route]:
     return sorted(found, key=lambda route: (route.path.count("{"), -len(route.path)))
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A function the template runs on a schedule (EventBridge Scheduler), and its input."""
+
+    function: str
+    handler: str
+    input: str | None
+
+
+def schedules(template: dict[str, Any] | None = None) -> list[Schedule]:
+    """Every ScheduleV2 event of the template's functions."""
+    template = template or load_template()
+    return [
+        Schedule(name, props["Handler"], event["Properties"].get("Input"))
+        for name, props in _functions(template).items()
+        for event in (props.get("Events") or {}).values()
+        if event["Type"] == "ScheduleV2"
+    ]
+
+
 def authorizer_handler(template: dict[str, Any] | None = None) -> str:
     """The handler of the HTTP API's default authorizer function."""
     template = template or load_template()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -20,9 +20,14 @@ from portico.email.merge import UnknownMergeTag, merge_html, merge_subject, merg
 from portico.email.render import (
     Letterhead,
     ReceiptLine,
+    RunFailure,
     email_message,
     letterhead,
     render_account_email,
+    render_autopay_failed,
+    render_autopay_notice,
+    render_autopay_run_summary,
+    render_card_expiring,
     render_invite,
     render_payment_failed,
     render_receipt,
@@ -100,6 +105,86 @@ def payment_failed(letter=None, **overrides):
         "pay_link": PAY_LINK,
     }
     return render_payment_failed(letter or head(), **(arguments | overrides))
+
+
+PAY_NOW_LINK = "https://portal.test/p/sparkling-pools/invoices/inv_7/pay?from=notice&x=1"
+HOLD_LINK = "https://portal.test/p/sparkling-pools/invoices/inv_7/hold?from=notice&x=2"
+UPDATE_LINK = "https://portal.test/p/sparkling-pools/payment-methods?update=pm_1&x=3"
+REPORT_LINK = "https://portal.test/admin/autopay/runs/run_9?tab=failures&x=4"
+
+
+def autopay_notice(letter=None, **overrides):
+    arguments = {
+        "customer_name": "Ana Lopez",
+        "amount": 8400,
+        "currency": "USD",
+        "method": "Visa ending 4242",
+        "charge_on": date(2026, 5, 3),
+        "invoice_number": "SP-2001",
+        "pay_now_link": PAY_NOW_LINK,
+        "hold_link": HOLD_LINK,
+    }
+    return render_autopay_notice(letter or head(), **(arguments | overrides))
+
+
+def card_expiring(letter=None, **overrides):
+    arguments = {
+        "customer_name": "Ana Lopez",
+        "method": "Visa ending 4242",
+        "expires": date(2026, 6, 30),
+        "update_link": UPDATE_LINK,
+    }
+    return render_card_expiring(letter or head(), **(arguments | overrides))
+
+
+def autopay_failed(letter=None, **overrides):
+    arguments = {
+        "customer_name": "Ana Lopez",
+        "amount": 8400,
+        "currency": "USD",
+        "method": "Visa ending 4242",
+        "reason": "Your card has insufficient funds.",
+        "invoice_number": "SP-2001",
+        "retry_on": date(2026, 5, 6),
+        "needs_customer": False,
+        "pay_link": PAY_LINK,
+    }
+    return render_autopay_failed(letter or head(), **(arguments | overrides))
+
+
+FAILURES = [
+    RunFailure(
+        customer_name="Ana Lopez",
+        invoice_number="SP-2001",
+        amount=8400,
+        reason="insufficient_funds: Your card was declined for insufficient funds.",
+        retry_on=date(2026, 5, 6),
+    ),
+    RunFailure(
+        customer_name="Bob Smith",
+        invoice_number="SP-2002",
+        amount=12550,
+        reason="authentication_required: The bank wants the customer to confirm.",
+        retry_on=None,
+    ),
+]
+
+
+def run_summary(letter=None, **overrides):
+    arguments = {
+        "run_label": "May 3, 2026",
+        "currency": "USD",
+        "charged_count": 3,
+        "charged_amount": 25200,
+        "failures": FAILURES,
+        "skipped_count": 1,
+        "report_link": REPORT_LINK,
+    }
+    return render_autopay_run_summary(letter or head(), **(arguments | overrides))
+
+
+def href(url: str) -> str:
+    return f'href="{url.replace("&", "&amp;")}"'
 
 
 def invite(template: InviteTemplate, language="en", name="Ana Lopez", **head_overrides):
@@ -304,6 +389,14 @@ def test_given_a_business_name_with_markup_then_the_letterhead_escapes_it():
         lambda: receipt(language="es", lines=[], credit_added=8400),
         lambda: payment_failed(),
         lambda: payment_failed(language="es"),
+        lambda: autopay_notice(),
+        lambda: autopay_notice(language="es"),
+        lambda: card_expiring(),
+        lambda: card_expiring(language="es"),
+        lambda: autopay_failed(),
+        lambda: autopay_failed(language="es", retry_on=None, needs_customer=True),
+        lambda: run_summary(),
+        lambda: run_summary(language="es", failures=[]),
     ],
 )
 def test_given_any_email_then_both_parts_carry_the_letterhead_and_the_portal_link(render):
@@ -543,3 +636,263 @@ def test_given_a_reason_with_markup_then_the_failed_payment_html_escapes_it():
     assert "<img" not in email.html
     assert "Declined &lt;img src=x" in email.html
     assert 'Declined <img src=x onerror="alert(1)">' in email.text
+
+
+# --- AutoPay: the notice, the expiring card, a failed charge and the run report --------------
+
+
+def test_given_an_autopay_charge_ahead_when_the_notice_is_rendered_then_it_says_what_and_when():
+    # Given $84.00 for invoice SP-2001 due to be charged to Visa 4242 on 3 May
+    # When the notice is rendered
+    email = autopay_notice()
+
+    # Then the subject says how much and when
+    assert email.subject == "AutoPay: $84.00 will be charged on May 3, 2026"
+    # And both parts say it in one sentence, and what holding means
+    for part in (email.text, email.html):
+        assert "Hi Ana Lopez," in part
+        assert (
+            "We will charge $84.00 to Visa ending 4242 on May 3, 2026 for invoice SP-2001." in part
+        )
+        assert "takes it out of AutoPay until you release it" in part
+        assert "you do not need to do anything" in part
+    # And both parts offer to pay now and to hold the invoice, each with its own link
+    assert f"Pay now: {PAY_NOW_LINK}" in email.text
+    assert f"Hold this invoice: {HOLD_LINK}" in email.text
+    assert href(PAY_NOW_LINK) in email.html
+    assert href(HOLD_LINK) in email.html
+    assert "Pay now</a>" in email.html
+    assert "Hold this invoice</a>" in email.html
+
+
+def test_given_spanish_when_the_autopay_notice_is_rendered_then_it_reads_in_spanish():
+    email = autopay_notice(language="es", method="Visa terminada en 4242")
+
+    assert email.subject == "Pago automático: cargaremos $84.00 el 3 de mayo de 2026"
+    for part in (email.text, email.html):
+        assert "Hola, Ana Lopez:" in part
+        assert (
+            "Cargaremos $84.00 en su Visa terminada en 4242 el 3 de mayo de 2026 "
+            "por la factura SP-2001." in part
+        )
+        assert "queda fuera del pago automático hasta que usted la libere" in part
+        assert "Su portal de clientes" in part
+    assert f"Pagar ahora: {PAY_NOW_LINK}" in email.text
+    assert f"Retener esta factura: {HOLD_LINK}" in email.text
+    assert href(PAY_NOW_LINK) in email.html
+    assert href(HOLD_LINK) in email.html
+    assert 'lang="es"' in email.html
+
+
+def test_given_an_autopay_card_expiring_then_the_reminder_shows_its_month_and_the_update_link():
+    # Given the AutoPay card expires with June 2026
+    # When the reminder is rendered
+    email = card_expiring()
+
+    # Then it names the card and the month and year, not a day
+    assert email.subject == "Your AutoPay card expires soon"
+    for part in (email.text, email.html):
+        assert "Hi Ana Lopez," in part
+        assert "Your Visa ending 4242, used for AutoPay, expires at the end of June 2026." in part
+        assert "June 30" not in part
+    # And its button updates the card
+    assert f"Update your card: {UPDATE_LINK}" in email.text
+    assert href(UPDATE_LINK) in email.html
+    assert "Update your card</a>" in email.html
+
+
+def test_given_spanish_then_the_card_expiry_reminder_reads_in_spanish():
+    email = card_expiring(language="es", method="Visa terminada en 4242", expires=date(2026, 6, 1))
+
+    assert email.subject == "La tarjeta de su pago automático caduca pronto"
+    for part in (email.text, email.html):
+        assert "Hola, Ana Lopez:" in part
+        assert (
+            "Su Visa terminada en 4242, que usa para el pago automático, caduca a finales de "
+            "junio de 2026." in part
+        )
+        assert "1 de junio" not in part
+    assert f"Actualizar su tarjeta: {UPDATE_LINK}" in email.text
+    assert href(UPDATE_LINK) in email.html
+
+
+def test_given_a_soft_decline_then_the_failed_autopay_email_gives_the_retry_date():
+    # Given AutoPay failed for lack of funds and will retry on 6 May
+    # When the customer's email is rendered
+    email = autopay_failed()
+
+    # Then it says what failed, why, with which card, and when AutoPay tries again
+    assert email.subject == "AutoPay could not charge $84.00"
+    for part in (email.text, email.html):
+        assert "Hi Ana Lopez," in part
+        assert "AutoPay could not charge $84.00 for invoice SP-2001." in part
+        assert "Your card has insufficient funds." in part
+        assert "Visa ending 4242" in part
+        assert "We will try again on May 6, 2026." in part
+    assert "Invoice: SP-2001" in email.text
+    assert "Payment method: Visa ending 4242" in email.text
+    # And its button pays now or updates the card
+    assert f"Pay or update your card: {PAY_LINK}" in email.text
+    assert href(PAY_LINK) in email.html
+    assert "Pay or update your card</a>" in email.html
+
+
+def test_given_the_bank_wants_the_customer_then_the_failed_autopay_email_sends_them_to_pay():
+    # Given a charge that needs the customer's authentication (never retried off-session),
+    # even if a retry date were passed by mistake
+    email = autopay_failed(
+        reason="Your bank asked you to confirm this payment.",
+        needs_customer=True,
+        retry_on=date(2026, 5, 6),
+    )
+
+    # Then there is no retry sentence: the customer is asked to pay in the portal
+    for part in (email.text, email.html):
+        assert "Your bank asked you to confirm this payment." in part
+        assert "AutoPay cannot finish it without you" in part
+        assert "try again" not in part
+        assert "May 6" not in part
+        assert "update your card" not in part.lower()
+    assert f"Pay in the portal: {PAY_LINK}" in email.text
+    assert href(PAY_LINK) in email.html
+    assert "Pay in the portal</a>" in email.html
+
+
+def test_given_a_hard_decline_then_the_failed_autopay_email_says_no_retry_will_be_made():
+    email = autopay_failed(reason="Your card was reported lost.", retry_on=None)
+
+    for part in (email.text, email.html):
+        assert "Your card was reported lost." in part
+        assert "AutoPay will not try this charge again." in part
+        assert "We will try again" not in part
+    assert f"Pay or update your card: {PAY_LINK}" in email.text
+    assert href(PAY_LINK) in email.html
+
+
+@pytest.mark.parametrize(
+    ("retry_on", "needs_customer", "next_step", "button"),
+    [
+        (date(2026, 5, 6), False, "Lo intentaremos de nuevo el 6 de mayo de 2026.", None),
+        (None, True, "el pago automático no puede completarlo sin usted", "Pagar en el portal"),
+        (None, False, "El pago automático no volverá a intentar este cobro.", None),
+    ],
+)
+def test_given_spanish_then_each_failed_autopay_email_reads_in_spanish(
+    retry_on, needs_customer, next_step, button
+):
+    email = autopay_failed(
+        language="es",
+        method="Visa terminada en 4242",
+        reason="Su tarjeta no tiene fondos suficientes.",
+        retry_on=retry_on,
+        needs_customer=needs_customer,
+    )
+
+    assert email.subject == "El pago automático no ha podido cobrar $84.00"
+    button = button or "Pagar o actualizar su tarjeta"
+    for part in (email.text, email.html):
+        assert "Hola, Ana Lopez:" in part
+        assert "El pago automático no ha podido cobrar $84.00 de la factura SP-2001." in part
+        assert "Su tarjeta no tiene fondos suficientes." in part
+        assert "Visa terminada en 4242" in part
+        assert next_step in part
+        assert button in part
+    assert f"{button}: {PAY_LINK}" in email.text
+    assert 'lang="es"' in email.html
+
+
+def test_given_an_autopay_run_with_failures_then_the_report_lists_totals_and_every_failure():
+    # Given a run that charged 3 invoices ($252.00), failed 2 and skipped 1
+    # When the business's report is rendered
+    email = run_summary()
+
+    # Then the subject counts what was charged and what failed
+    assert email.subject == "AutoPay run: 3 charged, 2 failed"
+    # And both parts give the totals and each failure with its reason and retry
+    for part in (email.text, email.html):
+        assert "The AutoPay run for Sparkling Pools (May 3, 2026) has finished." in part
+        assert "$252.00" in part
+        assert "$209.50" in part  # $84.00 + $125.50 not charged
+        for failure in FAILURES:
+            assert failure.customer_name in part
+            assert failure.invoice_number in part
+            assert failure.reason in part
+        assert "$84.00" in part
+        assert "$125.50" in part
+        assert "Retry on May 6, 2026" in part
+        assert "No retry" in part
+    assert "Invoices charged: 3" in email.text
+    assert "Charges failed: 2" in email.text
+    assert "Invoices skipped: 1" in email.text
+    assert "- Ana Lopez, Invoice SP-2001: $84.00" in email.text
+    assert "- Bob Smith, Invoice SP-2002: $125.50" in email.text
+    assert re.search(r"Invoices skipped</td>\s*<td[^>]*>1</td>", email.html)
+    assert re.search(r"SP-2002</td>\s*<td[^>]*>\$125\.50</td>", email.html)
+    # And its button opens the run's report; the footer speaks to staff
+    assert f"See the run report: {REPORT_LINK}" in email.text
+    assert href(REPORT_LINK) in email.html
+    assert "See the run report</a>" in email.html
+    assert f"The customer portal: {PORTAL_URL}" in email.text
+
+
+def test_given_spanish_then_the_run_report_reads_in_spanish_with_singular_and_plural():
+    email = run_summary(language="es", run_label="3 de mayo de 2026", charged_count=1)
+
+    assert email.subject == "Pago automático: 1 cobro realizado, 2 fallidos"
+    for part in (email.text, email.html):
+        assert "Ha terminado la ejecución del pago automático de Sparkling Pools" in part
+        assert "Facturas cobradas" in part
+        assert "Reintento el 6 de mayo de 2026" in part
+        assert "Sin reintento" in part
+        assert "El portal de clientes" in part
+    assert "- Bob Smith, Factura SP-2002: $125.50" in email.text
+    assert f"Ver el informe de la ejecución: {REPORT_LINK}" in email.text
+    assert 'lang="es"' in email.html
+    assert run_summary(language="es", failures=FAILURES[:1]).subject == (
+        "Pago automático: 3 cobros realizados, 1 fallido"
+    )
+
+
+def test_given_a_run_without_failures_then_the_report_says_so_instead_of_an_empty_table():
+    email = run_summary(failures=[])
+
+    assert email.subject == "AutoPay run: 3 charged, 0 failed"
+    for part in (email.text, email.html):
+        assert "No charge failed." in part
+        assert "Failed charges" not in part
+    assert "<th" not in email.html
+
+
+def test_given_a_customer_name_with_markup_then_the_run_report_html_escapes_it():
+    failure = RunFailure(
+        customer_name='<img src=x onerror="alert(1)">Ana',
+        invoice_number="<b>SP-1</b>",
+        amount=8400,
+        reason="card_declined: <i>declined</i>",
+        retry_on=None,
+    )
+
+    email = run_summary(failures=[failure])
+
+    assert "<img" not in email.html
+    assert "<b>SP-1" not in email.html
+    assert "<i>declined" not in email.html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Ana" in email.html
+    assert "&lt;b&gt;SP-1&lt;/b&gt;" in email.html
+    assert '<img src=x onerror="alert(1)">Ana' in email.text
+
+
+def test_given_line_breaks_in_the_values_then_the_autopay_subjects_stay_one_line():
+    letter = Letterhead(business_name="Sparkling\r\nBcc: x@evil.test", portal_url=PORTAL_URL)
+    broken = "SP-1\r\nBcc: x@evil.test"
+
+    subjects = [
+        autopay_notice(letter, customer_name=broken, invoice_number=broken).subject,
+        card_expiring(letter, customer_name=broken, method=broken).subject,
+        autopay_failed(letter, customer_name=broken, invoice_number=broken).subject,
+        run_summary(letter, run_label=broken).subject,
+    ]
+
+    for subject in subjects:
+        assert "\n" not in subject
+        assert "\r" not in subject

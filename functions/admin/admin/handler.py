@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.bootstrap import services
+from portico.domain.autopay import AutoPayRun, AutoPayRunDetail
 from portico.domain.billing import InvoiceRecord, InvoiceView
 from portico.domain.business import (
     MAX_LOGO_REQUEST_BYTES,
@@ -27,7 +28,7 @@ from portico.http.params import Cursor, CustomerIdFilter, Limit, RecordId
 from portico.http.resolver import business_only, create_resolver
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
-from portico.services import api_keys, logos, portals, records
+from portico.services import api_keys, autopay_report, logos, portals, records
 
 # The logo upload carries up to 200 KB of image as base64: more than other bodies may.
 app = create_resolver(body_limits={"PUT /v1/admin/portal/logo": MAX_LOGO_REQUEST_BYTES})
@@ -117,6 +118,25 @@ def list_customers(
 ) -> ItemList[Customer]:
     page = records.list_customers(svc, _business_id(), filter, limit, cursor)
     return ItemList[Customer].of(page)
+
+
+# --- AutoPay runs ---------------------------------------------------------------------------
+
+RunId = Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$")]
+
+
+@app.get("/v1/admin/autopay/runs", tags=["admin"], responses=READ)
+def list_autopay_runs(limit: Limit = 50, cursor: Cursor = None) -> ItemList[AutoPayRun]:
+    """AutoPay runs that had anything to charge, newest first, with their counts (final
+    once every outcome is in)."""
+    return ItemList[AutoPayRun].of(autopay_report.list_runs(svc, _business_id(), limit, cursor))
+
+
+@app.get("/v1/admin/autopay/runs/<run_id>", tags=["admin"], responses=READ)
+def get_autopay_run(run_id: RunId) -> AutoPayRunDetail:
+    """One run: what it charged, what failed and why (and when it is retried), what it
+    skipped and why."""
+    return autopay_report.get_run(svc, _business_id(), run_id)
 
 
 # --- invoices ------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ confirms the SetupIntent with Stripe, and this function reads the result from St
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +21,7 @@ from portico.http.params import RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
-from portico.services import payments, wallet
+from portico.services import autopay, payments, wallet
 
 app = create_resolver()
 principal = customer_only(app)
@@ -38,6 +38,19 @@ IdempotencyKey = Annotated[
     ),
 ]
 PAY = route_responses(400, 401, 402, 403, 404, 409, 503)
+Language = Annotated[Literal["en", "es"], Query()]
+MethodQuery = Annotated[str | None, Query(pattern=r"^pm_[A-Za-z0-9_]{1,100}$")]
+
+
+class HoldRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    held: bool = Field(strict=True)
+
+
+def _client_ip() -> str:
+    return app.current_event.request_context.http.source_ip or "unknown"
+
 
 READ = route_responses(401, 403)
 WRITE = route_responses(400, 401, 403, 404, 409)
@@ -117,6 +130,29 @@ def add_credit(
     """Charge a saved method now and keep the money as account credit for the next
     invoices (only where the business takes credit)."""
     return payments.buy_credit(svc, principal(), request, idempotency_key)
+
+
+@app.get("/v1/me/autopay", tags=["customer"], responses=route_responses(401, 403, 404))
+def get_autopay(
+    payment_method_id: MethodQuery = None, lang: Language = "en"
+) -> autopay.AutoPayView:
+    """AutoPay: on or off, its method, the business's rules, and the authorization text
+    (for `payment_method_id`, else the AutoPay or default method) to agree to."""
+    return autopay.get_autopay(svc, principal(), payment_method_id, lang)
+
+
+@app.put("/v1/me/autopay", tags=["customer"], responses=WRITE)
+def put_autopay(change: autopay.AutoPayChange) -> autopay.AutoPayView:
+    """Turn AutoPay on (a saved method and `accept_terms: true`; the consent is logged
+    with its text, version, time and client address) or off (403 with the business's
+    message where it forbids that)."""
+    return autopay.set_autopay(svc, principal(), change, _client_ip())
+
+
+@app.put("/v1/me/invoices/<invoice_id>/autopay-hold", tags=["customer"], responses=WRITE)
+def hold_invoice(invoice_id: RecordId, request: HoldRequest) -> autopay.HoldView:
+    """Hold an invoice out of AutoPay (`held: true`) or put it back."""
+    return autopay.hold_invoice(svc, principal(), invoice_id, request.held, _client_ip())
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -8,6 +8,7 @@ imports PynamoDB and botocore.
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         IdempotencyConfig,
     )
 
+    from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
     from portico.data.payments import PaymentRepository
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from portico.data.wallet import WalletRepository
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
-    from portico.jobs import EmailJobQueue
+    from portico.jobs import EmailJobQueue, SqsChargeJobQueue
     from portico.payments import PaymentGateway, StripeSettings
     from portico.storage import FileStore
 
@@ -138,6 +140,13 @@ class Services:
         return PaymentRepository()
 
     @cached_property
+    def autopay(self) -> AutoPayRepository:
+        from portico.data.autopay import AutoPayRepository
+
+        self._table()
+        return AutoPayRepository()
+
+    @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:
         """Powertools idempotency records, in the one table under `IDEMPOTENCY#` keys."""
         from aws_lambda_powertools.utilities.idempotency import (
@@ -179,6 +188,17 @@ class Services:
 
         return gateway_for(self.stripe)
 
+    def rate_limited(self) -> Services:
+        """These services with every Stripe call waiting for AutoPay's shared rate limiter
+        (the charge worker's), the rest shared."""
+        from portico.payments.rate_limit import RateLimitedGateway, RateLimiter, dynamodb_counter
+
+        self._table()
+        limited = copy.copy(self)
+        limiter = RateLimiter(self.settings.autopay_stripe_rate, dynamodb_counter())
+        limited.__dict__["payments"] = RateLimitedGateway(self.payments, limiter)
+        return limited
+
     @cached_property
     def signing_keys(self) -> SigningKeys:
         from portico.identity.access_tokens import SecretsManagerSigningKeys
@@ -190,6 +210,12 @@ class Services:
         from portico.jobs import SqsEmailJobQueue
 
         return SqsEmailJobQueue(self.settings.email_queue_url)
+
+    @cached_property
+    def charge_jobs(self) -> SqsChargeJobQueue:
+        from portico.jobs import SqsChargeJobQueue
+
+        return SqsChargeJobQueue(self.settings.autopay_queue_url)
 
     @cached_property
     def email(self) -> EmailSender:

@@ -22,6 +22,9 @@ class Settings(BaseModel):
     stripe_secret_name: str = "portico/dev/stripe"
     session_secret_name: str = "portico/dev/session-signing-keys"
     email_queue_url: str = ""
+    autopay_queue_url: str = ""
+    # AutoPay's Stripe calls per second, across every charge worker.
+    autopay_stripe_rate: int = Field(default=20, ge=1, le=1000)
     media_bucket: str = ""  # the S3 bucket of uploaded files (logos)
 
     @classmethod

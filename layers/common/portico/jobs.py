@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter
 
+from portico.domain.autopay import ChargeJob
 from portico.domain.email_jobs import EmailJob
 
 email_job_adapter: TypeAdapter[EmailJob] = TypeAdapter(EmailJob)
@@ -20,6 +21,23 @@ class EmailJobQueue(Protocol):
         ...
 
 
+def send_batches(client: Any, queue_url: str, bodies: Sequence[str]) -> None:
+    """Send message bodies in batches of ten, retrying the entries SQS refused; raises if
+    any is still refused after three tries."""
+    for start in range(0, len(bodies), _BATCH):
+        pending = {str(index): body for index, body in enumerate(bodies[start : start + _BATCH])}
+        for _attempt in range(3):
+            if not pending:
+                break
+            answer = client.send_message_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": key, "MessageBody": body} for key, body in pending.items()],
+            )
+            pending = {failed["Id"]: pending[failed["Id"]] for failed in answer.get("Failed", [])}
+        if pending:
+            raise RuntimeError(f"{len(pending)} messages could not be queued")
+
+
 class SqsEmailJobQueue:
     def __init__(self, queue_url: str, client: Any = None) -> None:
         self._queue_url = queue_url
@@ -30,23 +48,23 @@ class SqsEmailJobQueue:
             import boto3  # first use only: keeps botocore out of the handlers' import cost
 
             self._client = boto3.client("sqs")
-        for start in range(0, len(jobs), _BATCH):
-            pending = {
-                str(index): json.dumps(email_job_adapter.dump_python(job, mode="json"))
-                for index, job in enumerate(jobs[start : start + _BATCH])
-            }
-            for _attempt in range(3):
-                if not pending:
-                    break
-                answer = self._client.send_message_batch(
-                    QueueUrl=self._queue_url,
-                    Entries=[{"Id": key, "MessageBody": body} for key, body in pending.items()],
-                )
-                pending = {
-                    failed["Id"]: pending[failed["Id"]] for failed in answer.get("Failed", [])
-                }
-            if pending:
-                raise RuntimeError(f"{len(pending)} email jobs could not be queued")
+        bodies = [json.dumps(email_job_adapter.dump_python(job, mode="json")) for job in jobs]
+        send_batches(self._client, self._queue_url, bodies)
+
+
+class SqsChargeJobQueue:
+    """AutoPay's charge jobs on their SQS queue (the charge worker consumes it)."""
+
+    def __init__(self, queue_url: str, client: Any = None) -> None:
+        self._queue_url = queue_url
+        self._client = client
+
+    def enqueue(self, jobs: Sequence[ChargeJob]) -> None:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("sqs")
+        send_batches(self._client, self._queue_url, [job.model_dump_json() for job in jobs])
 
 
 class InMemoryEmailJobQueue:

@@ -10,6 +10,8 @@ Key design (docs/data-model.md has the access patterns):
 
 from __future__ import annotations
 
+import hashlib
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -28,6 +30,16 @@ def business_pk(business_id: str) -> str:
 
 def customer_pk(business_id: str, customer_id: str) -> str:
     return f"BIZ#{business_id}#CUST#{customer_id}"
+
+
+# AutoPay's index partitions per business: DynamoDB spreads each shard's writes (a run's
+# thousands of claims) across partitions; the run reads every shard.
+AUTOPAY_SHARDS = 4
+
+
+def autopay_pk(business_id: str) -> str:
+    """GSI4's partition prefix for a business's AutoPay (`#{shard}` follows)."""
+    return f"{business_pk(business_id)}#AUTOPAY"
 
 
 def ledger_pk(business_id: str, customer_id: str) -> str:
@@ -63,6 +75,7 @@ class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
     login_methods = MapAttribute[str, object]()
     invite_templates = MapAttribute[str, object](null=True)
     credits = MapAttribute[str, object](null=True)
+    autopay = MapAttribute[str, object](null=True)
     logo = MapAttribute[str, object](null=True)  # the uploaded logo's facts; bytes in S3
     business_name = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -122,6 +135,7 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     payment_method_count = NumberAttribute(default=0)
     stripe_customer_id = UnicodeAttribute(null=True)  # set once, conditionally
     autopay_enabled = BooleanAttribute(default=False)
+    autopay_method_id = UnicodeAttribute(null=True)
     credit_balance = NumberAttribute(default=0)
     # Small summaries kept in the same transaction as each record write, so the dashboard is
     # one read: {invoice_id: {"number", "due_date", "amount_due"}} for open sent invoices,
@@ -178,6 +192,12 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
     applied_payments = ListAttribute[MapAttribute[str, object]](of=MapAttribute, default=list)
     # The payment holding the invoice while it is charged (see PaymentRepository.start).
     payment_pending = UnicodeAttribute(null=True)
+    autopay_customer = BooleanAttribute(default=False)
+    autopay_hold = BooleanAttribute(default=False)
+    autopay_attempt = NumberAttribute(default=0)
+    autopay_retry_on = UnicodeAttribute(null=True)
+    autopay_done_for = UnicodeAttribute(null=True)
+    autopay_notice_for = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, invoice_id: str) -> tuple[str, str]:
@@ -209,6 +229,16 @@ class InvoiceItem(PorticoItem, discriminator="invoice"):
     def list_keys(business_id: str, invoice_id: str) -> tuple[str, str]:
         return f"{business_pk(business_id)}#INVOICES", f"INVOICE#{invoice_id}"
 
+    @staticmethod
+    def autopay_keys(
+        business_id: str, customer_id: str, invoice_id: str, due_on: str, retry_on: str | None
+    ) -> tuple[str, str]:
+        """GSI4: an invoice AutoPay is to charge. First attempts sort by due date (`D#`, the
+        run applies the business's timing), retries by their own date (`R#`)."""
+        shard = int(hashlib.sha256(invoice_id.encode()).hexdigest()[:8], 16) % AUTOPAY_SHARDS
+        when = f"R#{retry_on}" if retry_on else f"D#{due_on}"
+        return f"{autopay_pk(business_id)}#{shard}", f"{when}#{customer_id}#{invoice_id}"
+
 
 class PaymentItem(PorticoItem, discriminator="payment"):
     customer_id = UnicodeAttribute()
@@ -226,6 +256,8 @@ class PaymentItem(PorticoItem, discriminator="payment"):
     refund_of = UnicodeAttribute(null=True)
     failure_code = UnicodeAttribute(null=True)
     failure_message = UnicodeAttribute(null=True)
+    autopay_due_on = UnicodeAttribute(null=True)
+    autopay_attempt = NumberAttribute(default=0)
     # When the customer's email about it (receipt, or failure notice) was claimed for
     # sending: set once, so each payment emails the customer once.
     customer_notified_at = UTCDateTimeAttribute(null=True)
@@ -255,10 +287,36 @@ class PaymentMethodItem(PorticoItem, discriminator="payment_method"):
     is_default = BooleanAttribute(default=False)
     setup_intent_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    # The expiry month AutoPay last warned about (set once per card and month).
+    expiry_notice_for = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, method_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"PMETHOD#{method_id}"
+
+    @staticmethod
+    def expiry_keys(
+        business_id: str, customer_id: str, method_id: str, exp_year: int, exp_month: int
+    ) -> tuple[str, str]:
+        """GSI4 while the card pays AutoPay: by the month it expires, for the notices."""
+        return (
+            f"{autopay_pk(business_id)}#CARDS",
+            f"{exp_year:04d}-{exp_month:02d}#{customer_id}#{method_id}",
+        )
+
+
+class ActivityItem(PorticoItem, discriminator="activity"):
+    """An entry of the customer's activity log: what happened, when, and its details
+    (AutoPay's authorization text, the method, the client address...)."""
+
+    kind = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    source = UnicodeAttribute()  # customer | business | system
+    details = MapAttribute[str, object](default=dict)
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, at: str, entry_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"ACTIVITY#{at}#{entry_id}"
 
 
 class StripeRefItem(PorticoItem, discriminator="stripe_ref"):
@@ -282,6 +340,44 @@ class StripeEventItem(PorticoItem, discriminator="stripe_event"):
     @staticmethod
     def keys(event_id: str) -> tuple[str, str]:
         return f"STRIPEEVENT#{event_id}", "EVENT"
+
+
+class AutoPayRunItem(PorticoItem, discriminator="autopay_run"):
+    """A run's report for one business: what it selected, then (once every outcome is in,
+    or an hour later) its final counts."""
+
+    started_at = UTCDateTimeAttribute()
+    selected = NumberAttribute(default=0)
+    charged = NumberAttribute(null=True)
+    charged_amount = NumberAttribute(null=True)
+    processing = NumberAttribute(null=True)
+    failed = NumberAttribute(null=True)
+    skipped = NumberAttribute(null=True)
+    retries_scheduled = NumberAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(business_id: str, run_id: str) -> tuple[str, str]:
+        return autopay_pk(business_id), f"RUN#{run_id}"
+
+
+class AutoPayOutcomeItem(PorticoItem, discriminator="autopay_outcome"):
+    """What a run did with one invoice (charged, failed and why, skipped and why)."""
+
+    invoice_id = UnicodeAttribute()
+    invoice_number = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    amount = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+    message = UnicodeAttribute(null=True)
+    retry_on = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, run_id: str, invoice_id: str) -> tuple[str, str]:
+        return autopay_pk(business_id), f"OUTCOME#{run_id}#{invoice_id}"
 
 
 class VisitItem(PorticoItem, discriminator="visit"):
@@ -410,6 +506,16 @@ class RefreshTokenItem(PorticoItem, discriminator="refresh_token"):
     @staticmethod
     def keys(token_hash: str) -> tuple[str, str]:
         return f"REFRESH#{token_hash}", "REFRESH"
+
+
+class RateWindowItem(PorticoItem, discriminator="rate_window"):
+    """Calls counted in one second against a rate limit (AutoPay's Stripe calls)."""
+
+    calls = NumberAttribute(null=True)
+
+    @staticmethod
+    def keys(name: str, second: int) -> tuple[str, str]:
+        return f"RATE#{name}", f"S#{second}"
 
 
 class ThrottleItem(PorticoItem, discriminator="throttle"):

@@ -16,9 +16,9 @@ or racing the request that made the payment, changes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
@@ -31,7 +31,11 @@ from portico.data.items import (
     StripeEventItem,
     StripeRefItem,
 )
-from portico.data.repositories import open_invoice_entry, portal_list_sort_key
+from portico.data.repositories import (
+    autopay_index_actions,
+    open_invoice_entry,
+    portal_list_sort_key,
+)
 from portico.data.transactions import Transaction
 from portico.domain.billing import (
     OPEN_PAYMENT_STATUSES,
@@ -44,6 +48,24 @@ from portico.domain.billing import (
 )
 
 EVENT_RETENTION = timedelta(days=30)
+
+
+class AutoPayAfterFailure(TypedDict, total=False):
+    """What an AutoPay failure changes on its invoice: the attempts counted, the next retry
+    (None: none), the due date AutoPay gave up on."""
+
+    autopay_attempt: int
+    autopay_retry_on: date | None
+    autopay_done_for: date | None
+
+
+def _set_or_remove(changes: Mapping[str, Any]) -> list[Any]:
+    """Update actions setting invoice attributes (None removes one)."""
+    actions = []
+    for name, value in changes.items():
+        attribute = getattr(InvoiceItem, name)
+        actions.append(attribute.remove() if value is None else attribute.set(stored(value)))
+    return actions
 
 
 def _payment_item(business_id: str, customer_id: str, payment_id: str) -> PaymentItem:
@@ -122,12 +144,14 @@ class PaymentRepository:
         with Transaction() as tx:
             tx.put("payment", item, condition=PaymentItem.pk.does_not_exist())
             for invoice in invoices:
+                held = invoice.model_copy(update={"payment_pending": payment.payment_id})
                 tx.update(
                     f"invoice:{invoice.invoice_id}",
                     _invoice_item(business_id, invoice),
                     actions=[
                         InvoiceItem.payment_pending.set(payment.payment_id),
                         InvoiceItem.updated_at.set(later(invoice.updated_at, now)),
+                        *autopay_index_actions(business_id, held),  # out while held
                     ],
                     condition=(InvoiceItem.updated_at == invoice.updated_at)
                     & InvoiceItem.payment_pending.does_not_exist(),
@@ -210,10 +234,12 @@ class PaymentRepository:
         failure_code: str,
         failure_message: str,
         now: datetime,
+        autopay: AutoPayAfterFailure | None = None,
     ) -> None:
         """Record the payment as failed, release the invoices it holds (as just read) and
-        give back its credit (one transaction). Raises `ConditionsFailed` labelled `payment`
-        when it is no longer open."""
+        give back its credit (one transaction); an AutoPay failure also sets when AutoPay
+        tries again, or that it gave up. Raises `ConditionsFailed` labelled `payment` when it
+        is no longer open."""
         with Transaction() as tx:
             tx.update(
                 "payment",
@@ -227,12 +253,16 @@ class PaymentRepository:
                 condition=PaymentItem.status.is_in(*_open_statuses()),
             )
             for invoice in held:
+                changes = dict(autopay or {})
+                released = invoice.model_copy(update={"payment_pending": None, **changes})
                 tx.update(
                     f"invoice:{invoice.invoice_id}",
                     _invoice_item(business_id, invoice),
                     actions=[
                         InvoiceItem.payment_pending.remove(),
                         InvoiceItem.updated_at.set(later(invoice.updated_at, now)),
+                        *_set_or_remove(changes),
+                        *autopay_index_actions(business_id, released),
                     ],
                     condition=InvoiceItem.payment_pending == payment.payment_id,
                 )
@@ -344,6 +374,7 @@ class PaymentRepository:
                 ]
             if mine:
                 actions.append(InvoiceItem.payment_pending.remove())
+            actions += autopay_index_actions(business_id, after)
             if amount and invoice.status is CrmInvoiceStatus.SENT:
                 actions.append(InvoiceItem.gsi3sk.set(portal_list_sort_key(business_id, after)))
                 balance_delta += after.counted_due - invoice.counted_due

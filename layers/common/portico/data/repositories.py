@@ -132,12 +132,23 @@ class PortalRepository:
                 return to_portal(item), item.business_name
         return None
 
-    def save(self, portal: PortalSettings, business_name: str, previous: PortalSettings) -> None:
-        """Save the settings; a new slug is claimed and the old one released atomically."""
+    def save(
+        self,
+        portal: PortalSettings,
+        business_name: str,
+        previous: PortalSettings,
+        timezone: str | None = None,
+    ) -> None:
+        """Save the settings; a new slug is claimed and the old one released, and a new time
+        zone set on the business, atomically."""
         previous_slug, previous_updated_at = previous.slug, previous.updated_at
         try:
             with Transaction() as tx:
+                business_actions: Actions = []
+                if timezone is not None:
+                    business_actions.append(BusinessItem.timezone.set(timezone))
                 if portal.slug != previous_slug:
+                    business_actions.append(BusinessItem.slug.set(portal.slug))
                     claim = SlugClaimItem(
                         *SlugClaimItem.keys(portal.slug), business_id=portal.business_id
                     )
@@ -147,10 +158,11 @@ class PortalRepository:
                         SlugClaimItem(*SlugClaimItem.keys(previous_slug)),
                         condition=SlugClaimItem.business_id == portal.business_id,
                     )
+                if business_actions:
                     tx.update(
                         "business",
                         BusinessItem(*BusinessItem.keys(portal.business_id)),
-                        actions=[BusinessItem.slug.set(portal.slug)],
+                        actions=business_actions,
                         condition=BusinessItem.pk.exists(),
                     )
                 tx.put(
@@ -443,7 +455,7 @@ class OwnedRecordRepository[R: DomainModel]:
         counted_before = None if previous is None or moved else previous
         actions = self._customer_actions(record, counted_before)
         keys = CustomerItem.keys(business_id, customer_id)
-        exists = CustomerItem.pk.exists()
+        exists = CustomerItem.pk.exists() & self._customer_condition(record, counted_before)
         if actions:
             tx.update("customer", CustomerItem(*keys), actions=actions, condition=exists)
         else:
@@ -463,6 +475,10 @@ class OwnedRecordRepository[R: DomainModel]:
     def _customer_actions(self, record: R, previous: R | None) -> Actions:
         """Profile updates for saving `record` (previous: as stored on the same customer)."""
         return []
+
+    def _customer_condition(self, record: R, previous: R | None) -> Condition:
+        """What must hold of the customer for `record` to be written as built."""
+        return CustomerItem.pk.exists()
 
     def _release_actions(self, previous: R) -> Actions:
         return []
@@ -565,6 +581,29 @@ def portal_list_sort_key(business_id: str, invoice: Invoice) -> str:
     )[1]
 
 
+def autopay_index(business_id: str, invoice: Invoice) -> tuple[str, str] | None:
+    """GSI4's keys of an invoice AutoPay is to charge, or None (not AutoPay's to charge)."""
+    if not invoice.autopay_due:
+        return None
+    retry_on = invoice.autopay_retry_on.isoformat() if invoice.autopay_retry_on else None
+    return InvoiceItem.autopay_keys(
+        business_id,
+        invoice.customer_id,
+        invoice.invoice_id,
+        invoice.due_date.isoformat(),
+        retry_on,
+    )
+
+
+def autopay_index_actions(business_id: str, invoice: Invoice) -> Actions:
+    """Update actions that put the invoice in AutoPay's index, or take it out, as its state
+    (after the update) says."""
+    keys = autopay_index(business_id, invoice)
+    if keys is None:
+        return [InvoiceItem.gsi4pk.remove(), InvoiceItem.gsi4sk.remove()]
+    return [InvoiceItem.gsi4pk.set(keys[0]), InvoiceItem.gsi4sk.set(keys[1])]
+
+
 class InvoiceRepository(OwnedRecordRepository[Invoice]):
     """Invoices also keep their customer's balance and open-invoice summary in the same
     transaction, and sent ones are listed for the portal (GSI3) and the statement (GSI2)."""
@@ -577,6 +616,17 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
     def _customer_actions(self, record: Invoice, previous: Invoice | None) -> Actions:
         delta = record.counted_due - (previous.counted_due if previous else 0)
         return [CustomerItem.balance_due.add(delta), open_invoice_entry(record)]
+
+    def _customer_condition(self, record: Invoice, previous: Invoice | None) -> Condition:
+        # The AutoPay flag a new (or moved) invoice copied must still be the customer's; an
+        # invoice already theirs has it kept up to date by AutoPay's own changes.
+        if previous is not None:
+            return CustomerItem.pk.exists()
+        if record.autopay_customer:
+            return CustomerItem.autopay_enabled == True  # noqa: E712
+        return CustomerItem.autopay_enabled.does_not_exist() | (
+            CustomerItem.autopay_enabled == False  # noqa: E712
+        )
 
     def _release_actions(self, previous: Invoice) -> Actions:
         return [
@@ -593,4 +643,7 @@ class InvoiceRepository(OwnedRecordRepository[Invoice]):
             item.gsi2pk, item.gsi2sk = InvoiceItem.ledger_keys(
                 business_id, record.customer_id, record.invoice_id, record.issue_date.isoformat()
             )
+        keys = autopay_index(business_id, record)
+        if keys is not None:
+            item.gsi4pk, item.gsi4sk = keys
         return item

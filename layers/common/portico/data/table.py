@@ -51,6 +51,18 @@ class Gsi3(GlobalSecondaryIndex["PorticoItem"]):
     gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
 
 
+class Gsi4(GlobalSecondaryIndex["PorticoItem"]):
+    """Sparse and sharded: what AutoPay is to charge, per business, by date (invoices), and
+    the AutoPay cards by expiry month, for the expiry notices."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(range_key=True, attr_name="GSI4SK")
+
+
 class PorticoItem(Model):
     """Base of every entity. Subclasses declare `discriminator=` and compute their own keys."""
 
@@ -67,12 +79,15 @@ class PorticoItem(Model):
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
     gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
     gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(null=True, attr_name="GSI4SK")
     entity = DiscriminatorAttribute(attr_name="type")
     expires_at = TTLAttribute(null=True, attr_name="ttl")
 
     gsi1 = Gsi1()
     gsi2 = Gsi2()
     gsi3 = Gsi3()
+    gsi4 = Gsi4()
 
 
 def _all_models(cls: type[Model]) -> list[type[Model]]:
@@ -119,7 +134,7 @@ def table_schema() -> dict[str, Any]:
                 {"AttributeName": f"{index.Meta.index_name}PK", "KeyType": "HASH"},
                 {"AttributeName": f"{index.Meta.index_name}SK", "KeyType": "RANGE"},
             ]
-            for index in (Gsi1, Gsi2, Gsi3)
+            for index in (Gsi1, Gsi2, Gsi3, Gsi4)
         },
         "TimeToLiveAttribute": "ttl",
     }

@@ -113,6 +113,8 @@ class WalletRepository:
             methods=_default_first(methods),
             credit_balance=int(customer.credit_balance or 0),
             open_invoice_ids=tuple(plain(customer.open_invoices or {})),
+            autopay_enabled=bool(customer.autopay_enabled),
+            autopay_method_id=customer.autopay_method_id,
         )
 
     def set_stripe_account(self, business_id: str, account: str) -> str:

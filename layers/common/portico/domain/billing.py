@@ -78,10 +78,52 @@ class Invoice(InvoiceRecord):
     invoice_id: str
     amount_paid: Amount = 0
     applied_payments: list[AppliedPayment] = Field(default_factory=list)
+    # Portico's own state below; the CRM sync keeps it (`kept_by_sync`).
     # The payment that holds this invoice while Stripe answers (or an ACH debit settles):
-    # no other payment may take it meanwhile. Portico's own state; the CRM sync keeps it.
+    # no other payment may take it meanwhile.
     payment_pending: str | None = None
+    # AutoPay: whether its customer is on AutoPay (kept here so the index is a function of
+    # the invoice alone), the customer's hold, the failed attempts for this due date, the next
+    # retry, the due date AutoPay gave up on, and the due date the customer was told about.
+    autopay_customer: StrictBool = False
+    autopay_hold: StrictBool = False
+    autopay_attempt: int = 0
+    autopay_retry_on: date | None = None
+    autopay_done_for: date | None = None
+    autopay_notice_for: date | None = None
     updated_at: datetime
+
+    def kept_by_sync(self, record: InvoiceRecord) -> dict[str, object]:
+        """What a CRM sync of `record` keeps of this invoice: the money applied, the payment
+        holding it, and AutoPay's state (its attempts start over with a new due date)."""
+        kept: dict[str, object] = {
+            "amount_paid": self.amount_paid,
+            "applied_payments": self.applied_payments,
+            "payment_pending": self.payment_pending,
+            "autopay_customer": self.autopay_customer,
+            "autopay_hold": self.autopay_hold,
+            "autopay_notice_for": self.autopay_notice_for,
+        }
+        if record.due_date == self.due_date:
+            kept |= {
+                "autopay_attempt": self.autopay_attempt,
+                "autopay_retry_on": self.autopay_retry_on,
+                "autopay_done_for": self.autopay_done_for,
+            }
+        return kept
+
+    @property
+    def autopay_due(self) -> bool:
+        """Whether AutoPay has this invoice to deal with (at its due date or retry date). A
+        held one is included: the run reports it as skipped, once per due date."""
+        return (
+            self.status is CrmInvoiceStatus.SENT
+            and self.amount_due > 0
+            and self.autopay_eligible
+            and self.autopay_customer
+            and self.payment_pending is None
+            and self.autopay_done_for != self.due_date
+        )
 
     @property
     def amount_due(self) -> int:
@@ -130,7 +172,7 @@ class InvoiceView(DomainModel):
     def of(cls, invoice: Invoice) -> InvoiceView:
         return cls(
             **invoice.model_dump(
-                exclude={"status", "lines", "applied_payments", "payment_pending"}
+                include=set(cls.model_fields) - {"status", "lines", "applied_payments"}
             ),
             lines=invoice.lines,
             applied_payments=invoice.applied_payments,
@@ -199,6 +241,9 @@ class Payment(DomainModel):
     refund_of: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
+    # AutoPay's charges: the due date and attempt they are for (with the invoice, their name).
+    autopay_due_on: date | None = None
+    autopay_attempt: int = 0
     created_at: datetime
     updated_at: datetime | None = None
 

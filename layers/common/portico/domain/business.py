@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, StrictBool, StringConstraints, field_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from portico.domain.common import (
     Amount,
@@ -86,6 +87,37 @@ class CreditSettings(DomainModel):
     max_amount: Annotated[Amount, Field(ge=MINIMUM_CHARGE, le=10_000_000)] = 100_000
 
 
+class ChargeTiming(StrEnum):
+    """When AutoPay charges an invoice, in the business's time zone."""
+
+    ON_SEND = "on_send"  # at the first run after the invoice is sent (within 15 minutes)
+    BEFORE_DUE = "before_due"  # `days_before_due` days before the due date
+    ON_DUE = "on_due"  # on the due date
+
+
+class AutoPaySettings(DomainModel):
+    """The business's AutoPay policy (DESIGN 2, 4.4)."""
+
+    charge_timing: ChargeTiming = ChargeTiming.ON_DUE
+    days_before_due: Annotated[int, Field(ge=1, le=30, strict=True)] = 3
+    # Whether customers may turn AutoPay off (and delete its card) themselves; if not, the
+    # portal shows `locked_message` instead.
+    customers_may_disable: StrictBool = True
+    locked_message: ShortText = "Please contact us to turn AutoPay off or change its card."
+    # Soft declines are tried again this many days after the first attempt (at most three).
+    retry_days: Annotated[
+        list[Annotated[int, Field(ge=1, le=30, strict=True)]], Field(max_length=3)
+    ] = Field(default_factory=lambda: [3, 5, 7])
+    # Days before a charge that the customer is told of it (0: no notice).
+    notice_days: Annotated[int, Field(ge=0, le=14, strict=True)] = 3
+
+    @model_validator(mode="after")
+    def _retries_in_order(self) -> Self:
+        if self.retry_days != sorted(set(self.retry_days)):
+            raise ValueError("retry_days must increase, each day once")
+        return self
+
+
 class LoginMethods(DomainModel):
     password: StrictBool = True
     magic_link: StrictBool = True
@@ -130,6 +162,7 @@ class PortalSettings(DomainModel):
     login_methods: LoginMethods = Field(default_factory=LoginMethods)
     invite_templates: InviteTemplates = Field(default_factory=InviteTemplates)
     credits: CreditSettings = Field(default_factory=CreditSettings)
+    autopay: AutoPaySettings = Field(default_factory=AutoPaySettings)
     # Set and cleared only by the logo routes: outside `branding`, which a settings change
     # replaces whole, so that changing the colour can neither drop nor forge it.
     logo: Logo | None = None
@@ -150,10 +183,11 @@ class PortalSettings(DomainModel):
         # Portals saved before invite templates existed have none stored: use the defaults.
         return InviteTemplates() if value is None else value
 
-    @field_validator("credits", mode="before")
+    @field_validator("credits", "autopay", mode="before")
     @classmethod
-    def _default_credits(cls, value: object) -> object:
-        return CreditSettings() if value is None else value
+    def _default_policies(cls, value: object) -> object:
+        # Portals saved before these settings existed have none stored: the defaults.
+        return {} if value is None else value
 
 
 class PortalChanges(DomainModel):
@@ -167,6 +201,8 @@ class PortalChanges(DomainModel):
     login_methods: LoginMethods | None = None
     invite_templates: InviteTemplates | None = None
     credits: CreditSettings | None = None
+    autopay: AutoPaySettings | None = None
+    timezone: TimeZone | None = None  # the business's; dates, AutoPay and statements follow it
 
 
 class PublicPortal(DomainModel):

@@ -49,6 +49,7 @@ class Customer(CustomerRecord):
     portal_access: PortalAccess = PortalAccess.NOT_INVITED
     has_payment_method: StrictBool = False
     autopay_enabled: StrictBool = False
+    autopay_method_id: str | None = None
     credit_balance: int = 0
     invited_at: datetime | None = None
     last_login_at: datetime | None = None

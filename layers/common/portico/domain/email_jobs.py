@@ -80,6 +80,35 @@ class PaymentFailedNoticeRequested(DomainModel):
     payment_id: str
 
 
+class AutoPayNoticeRequested(DomainModel):
+    """AutoPay will charge this invoice in a few days: tell the customer (once per due
+    date), with "pay now" and "hold this invoice"."""
+
+    kind: Literal["autopay_notice"] = "autopay_notice"
+    business_id: str
+    customer_id: str
+    invoice_id: str
+
+
+class CardExpiringRequested(DomainModel):
+    """The customer's AutoPay card expires at the end of `month` (YYYY-MM): ask them to
+    update it (once per card and month)."""
+
+    kind: Literal["card_expiring"] = "card_expiring"
+    business_id: str
+    customer_id: str
+    payment_method_id: str
+    month: str
+
+
+class AutoPayRunSummaryRequested(DomainModel):
+    """An AutoPay run in which something failed: send the business its summary."""
+
+    kind: Literal["autopay_run_summary"] = "autopay_run_summary"
+    business_id: str
+    run_id: str
+
+
 EmailJob = Annotated[
     LoginLinkRequested
     | FreshLinkRequested
@@ -88,6 +117,9 @@ EmailJob = Annotated[
     | InvitePreviewRequested
     | StaffInviteRequested
     | ReceiptRequested
-    | PaymentFailedNoticeRequested,
+    | PaymentFailedNoticeRequested
+    | AutoPayNoticeRequested
+    | CardExpiringRequested
+    | AutoPayRunSummaryRequested,
     Field(discriminator="kind"),
 ]

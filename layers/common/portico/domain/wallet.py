@@ -51,6 +51,8 @@ class WalletOwner:
     methods: list[PaymentMethod]
     credit_balance: int = 0
     open_invoice_ids: tuple[str, ...] = ()
+    autopay_enabled: bool = False
+    autopay_method_id: str | None = None
 
     @property
     def stripe_ref(self) -> str:

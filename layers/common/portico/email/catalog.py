@@ -203,3 +203,158 @@ PAYMENT_FAILED: dict[Language, dict[str, str]] = {
         "button": "Pagar o actualizar su tarjeta",
     },
 }
+
+# The notice a few days before an AutoPay charge (DESIGN 3): what, when, and the two ways out.
+AUTOPAY_NOTICE: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "AutoPay: {amount} will be charged on {date}",
+        "greeting": "Hi {name},",
+        "body": "We will charge {amount} to {method} on {date} for invoice {invoice}.",
+        "hold_note": (
+            "Holding the invoice takes it out of AutoPay until you release it; if everything "
+            "looks right, you do not need to do anything."
+        ),
+        "pay_now": "Pay now",
+        "hold": "Hold this invoice",
+    },
+    "es": {
+        "subject": "Pago automático: cargaremos {amount} el {date}",
+        "greeting": "Hola, {name}:",
+        "body": "Cargaremos {amount} en su {method} el {date} por la factura {invoice}.",
+        "hold_note": (
+            "Si retiene la factura, queda fuera del pago automático hasta que usted la libere; "
+            "si todo es correcto, no tiene que hacer nada."
+        ),
+        "pay_now": "Pagar ahora",
+        "hold": "Retener esta factura",
+    },
+}
+
+# The reminder before the AutoPay card expires (DESIGN 3); {month} is a month and year.
+CARD_EXPIRING: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "Your AutoPay card expires soon",
+        "greeting": "Hi {name},",
+        "body": "Your {method}, used for AutoPay, expires at the end of {month}.",
+        "next": "Update it before then so AutoPay keeps paying your invoices on time.",
+        "button": "Update your card",
+    },
+    "es": {
+        "subject": "La tarjeta de su pago automático caduca pronto",
+        "greeting": "Hola, {name}:",
+        "body": "Su {method}, que usa para el pago automático, caduca a finales de {month}.",
+        "next": (
+            "Actualícela antes de esa fecha para que el pago automático siga pagando sus "
+            "facturas a tiempo."
+        ),
+        "button": "Actualizar su tarjeta",
+    },
+}
+
+# A failed AutoPay charge (DESIGN 2): the reason, then one of three next steps: a retry on a
+# date (soft decline), paying in the portal (the bank wants the customer), or nothing more
+# from AutoPay (hard decline).
+AUTOPAY_FAILED: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "AutoPay could not charge {amount}",
+        "greeting": "Hi {name},",
+        "body": "AutoPay could not charge {amount} for invoice {invoice}.",
+        "invoice": "Invoice",
+        "amount": "Amount",
+        "method": "Payment method",
+        "retry": (
+            "We will try again on {date}. To pay now, or to use another card, use the link below."
+        ),
+        "needs_customer": (
+            "Your bank wants you to confirm this payment, so AutoPay cannot finish it without "
+            "you. Please pay the invoice in the portal."
+        ),
+        "no_retry": (
+            "AutoPay will not try this charge again. Please pay the invoice, or update your "
+            "card, with the link below."
+        ),
+        "button": "Pay or update your card",
+        "button_needs_customer": "Pay in the portal",
+    },
+    "es": {
+        "subject": "El pago automático no ha podido cobrar {amount}",
+        "greeting": "Hola, {name}:",
+        "body": "El pago automático no ha podido cobrar {amount} de la factura {invoice}.",
+        "invoice": "Factura",
+        "amount": "Importe",
+        "method": "Método de pago",
+        "retry": (
+            "Lo intentaremos de nuevo el {date}. Si prefiere pagar ahora o usar otra tarjeta, "
+            "use el enlace de abajo."
+        ),
+        "needs_customer": (
+            "Su banco necesita que usted confirme este pago, así que el pago automático no "
+            "puede completarlo sin usted. Pague la factura en el portal."
+        ),
+        "no_retry": (
+            "El pago automático no volverá a intentar este cobro. Pague la factura o actualice "
+            "su tarjeta con el enlace de abajo."
+        ),
+        "button": "Pagar o actualizar su tarjeta",
+        "button_needs_customer": "Pagar en el portal",
+    },
+}
+
+# The business's report after an AutoPay run: totals, then each failed charge.
+AUTOPAY_RUN_SUMMARY: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "AutoPay run: {charged}, {failed}",
+        "intro": "The AutoPay run for {business} ({run}) has finished.",
+        "charged_count": "Invoices charged",
+        "charged_amount": "Amount charged",
+        "failed_count": "Charges failed",
+        "failed_amount": "Amount not charged",
+        "skipped_count": "Invoices skipped",
+        "failures": "Failed charges",
+        "no_failures": "No charge failed.",
+        "customer": "Customer",
+        "invoice": "Invoice",
+        "amount": "Amount",
+        "reason": "Reason",
+        "next_attempt": "Next attempt",
+        "button": "See the run report",
+    },
+    "es": {
+        "subject": "Pago automático: {charged}, {failed}",
+        "intro": "Ha terminado la ejecución del pago automático de {business} ({run}).",
+        "charged_count": "Facturas cobradas",
+        "charged_amount": "Importe cobrado",
+        "failed_count": "Cobros fallidos",
+        "failed_amount": "Importe no cobrado",
+        "skipped_count": "Facturas omitidas",
+        "failures": "Detalle de los cobros fallidos",
+        "no_failures": "No ha fallado ningún cobro.",
+        "customer": "Cliente",
+        "invoice": "Factura",
+        "amount": "Importe",
+        "reason": "Motivo",
+        "next_attempt": "Próximo intento",
+        "button": "Ver el informe de la ejecución",
+    },
+}
+
+# The run report's words that take a number or a date: `{count}` picks the singular or the
+# plural form (Spanish agrees in number; "1 cobros" would read as a mistake).
+AUTOPAY_RUN_COUNTS: dict[Language, dict[str, str]] = {
+    "en": {
+        "charged_one": "{count} charged",
+        "charged_other": "{count} charged",
+        "failed_one": "{count} failed",
+        "failed_other": "{count} failed",
+        "retry_on": "Retry on {date}",
+        "no_retry": "No retry",
+    },
+    "es": {
+        "charged_one": "{count} cobro realizado",
+        "charged_other": "{count} cobros realizados",
+        "failed_one": "{count} fallido",
+        "failed_other": "{count} fallidos",
+        "retry_on": "Reintento el {date}",
+        "no_retry": "Sin reintento",
+    },
+}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import formataddr
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,11 @@ from portico.domain.business import PortalSettings, portal_address
 from portico.domain.invitations import InviteTemplate, Language
 from portico.email.catalog import (
     ACCOUNT,
+    AUTOPAY_FAILED,
+    AUTOPAY_NOTICE,
+    AUTOPAY_RUN_COUNTS,
+    AUTOPAY_RUN_SUMMARY,
+    CARD_EXPIRING,
     INVITE,
     LAYOUT,
     PAYMENT_FAILED,
@@ -279,14 +284,231 @@ def render_payment_failed(
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
-def _words(
-    catalog: Mapping[str, str], head: Letterhead, *, name: str, amount: str
-) -> dict[str, str]:
-    # The names are arguments of `str.format`, never part of the format string, so a
-    # customer called "{business}" stays "{business}".
+def render_autopay_notice(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    amount: int,
+    currency: str,
+    method: str,
+    charge_on: date,
+    invoice_number: str,
+    pay_now_link: str,
+    hold_link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The notice a few days before an AutoPay charge (DESIGN 3): `amount` (minor units of
+    `currency`) will be charged to `method` on `charge_on` (a day on the business's calendar)
+    for the invoice, with a button to pay it now and one to hold it out of AutoPay."""
+    money = _money_formatter(currency)
+    words = _words(
+        AUTOPAY_NOTICE[language],
+        head,
+        name=customer_name,
+        amount=money(amount),
+        method=method,
+        date=_day(charge_on, language),
+        invoice=invoice_number,
+    )
+    subject = one_line(words["subject"])
+    text, html = _render(
+        "autopay_notice",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "pay_now_link": pay_now_link,
+            "hold_link": hold_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_card_expiring(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    method: str,
+    expires: date,
+    update_link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The reminder before the AutoPay card `method` expires (DESIGN 3): the month and year
+    of `expires` (its day is not shown: cards end with their month) and a button to
+    `update_link`."""
+    words = _words(
+        CARD_EXPIRING[language],
+        head,
+        name=customer_name,
+        method=method,
+        month=_month(expires, language),
+    )
+    subject = one_line(words["subject"])
+    text, html = _render(
+        "card_expiring",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "link": update_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_autopay_failed(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    amount: int,
+    currency: str,
+    method: str,
+    reason: str,
+    invoice_number: str,
+    retry_on: date | None,
+    needs_customer: bool,
+    pay_link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The email after an AutoPay charge failed (DESIGN 2): the amount (minor units of
+    `currency`), the `reason` (a sentence already in the customer's words), the method and
+    the invoice, then what happens next, with a button to `pay_link`.
+
+    Next is a retry on `retry_on` (a soft decline); or, when `needs_customer` (the bank wants
+    the customer to confirm, 3-D Secure), paying in the portal, since AutoPay never retries
+    that off-session, so any `retry_on` is not shown; or, with neither, no further attempt.
+    """
+    money = _money_formatter(currency)
+    words = _words(
+        AUTOPAY_FAILED[language],
+        head,
+        name=customer_name,
+        amount=money(amount),
+        invoice=invoice_number,
+        # Only the retry sentence prints it, and only that sentence is shown with a date.
+        date=_day(retry_on, language) if retry_on is not None else "",
+    )
+    if needs_customer:
+        next_step, button_label = words["needs_customer"], words["button_needs_customer"]
+    elif retry_on is not None:
+        next_step, button_label = words["retry"], words["button"]
+    else:
+        next_step, button_label = words["no_retry"], words["button"]
+    subject = one_line(words["subject"])
+    text, html = _render(
+        "autopay_failed",
+        {
+            "brand": head,
+            "lang": language,
+            "t": _layout(language, head),
+            "subject": subject,
+            "words": words,
+            "reason": one_line(reason),
+            "details": [
+                (words["invoice"], one_line(invoice_number)),
+                (words["amount"], money(amount)),
+                (words["method"], one_line(method)),
+            ],
+            "next_step": next_step,
+            "button_label": button_label,
+            "link": pay_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """One charge of an AutoPay run that failed, as the business's report lists it."""
+
+    customer_name: str
+    invoice_number: str
+    amount: int  # minor units
+    reason: str  # the business-facing reason, e.g. "insufficient_funds: Your card was declined..."
+    retry_on: date | None  # None -> no retry
+
+
+def render_autopay_run_summary(
+    head: Letterhead,
+    *,
+    run_label: str,
+    currency: str,
+    charged_count: int,
+    charged_amount: int,
+    failures: Sequence[RunFailure],
+    skipped_count: int,
+    report_link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """The business's report on an AutoPay run (DESIGN 4.4): how many invoices were charged
+    and for how much (minor units of `currency`), each failed charge with its reason and
+    retry date, how many invoices were skipped, and a button to the run's report."""
+    money = _money_formatter(currency)
+    counts = AUTOPAY_RUN_COUNTS[language]
+    words = _words(
+        AUTOPAY_RUN_SUMMARY[language],
+        head,
+        run=run_label,
+        charged=_count(counts, "charged", charged_count),
+        failed=_count(counts, "failed", len(failures)),
+    )
+    subject = one_line(words["subject"])
+    layout = _layout(language, head)
+    # The footer speaks to staff: "The customer portal", not "Your customer portal".
+    layout["portal"] = layout["portal_staff"]
+    text, html = _render(
+        "autopay_run_summary",
+        {
+            "brand": head,
+            "lang": language,
+            "t": layout,
+            "subject": subject,
+            "words": words,
+            "details": [
+                (words["charged_count"], str(charged_count)),
+                (words["charged_amount"], money(charged_amount)),
+                (words["failed_count"], str(len(failures))),
+                (words["failed_amount"], money(sum(failure.amount for failure in failures))),
+                (words["skipped_count"], str(skipped_count)),
+            ],
+            "failures": [
+                (
+                    one_line(failure.customer_name),
+                    one_line(failure.invoice_number),
+                    money(failure.amount),
+                    one_line(failure.reason),
+                    counts["retry_on"].format(date=_day(failure.retry_on, language))
+                    if failure.retry_on is not None
+                    else counts["no_retry"],
+                )
+                for failure in failures
+            ],
+            "link": report_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def _count(words: Mapping[str, str], key: str, count: int) -> str:
+    # English needs no choice here, Spanish does: "1 cobro realizado", "2 cobros realizados".
+    return words[f"{key}_one" if count == 1 else f"{key}_other"].format(count=count)
+
+
+def _words(catalog: Mapping[str, str], head: Letterhead, **values: str) -> dict[str, str]:
+    # The values are arguments of `str.format`, never part of the format string, so a
+    # customer called "{business}" stays "{business}". Each is flattened to one line: the
+    # subjects are made of them.
+    flat = {key: one_line(value) for key, value in values.items()}
     return {
-        key: value.format(business=head.business_name, name=one_line(name), amount=amount)
-        for key, value in catalog.items()
+        key: value.format(business=head.business_name, **flat) for key, value in catalog.items()
     }
 
 
@@ -299,10 +521,25 @@ def _money_formatter(currency: str) -> Callable[[int], str]:
 
 
 def _business_day(instant: datetime, timezone: str, language: Language) -> str:
-    # The day the customer paid as the business's calendar has it (imported here, as above).
+    # The day the customer paid as the business's calendar has it.
+    return _day(instant.astimezone(ZoneInfo(timezone)).date(), language)
+
+
+def _day(day: date, language: Language) -> str:
+    # A day already on the business's calendar, in the language's long form: "May 3, 2026",
+    # "3 de mayo de 2026" (imported here, as above).
     from portico.documents.labels import format_date
 
-    return format_date(instant.astimezone(ZoneInfo(timezone)).date(), language)
+    return format_date(day, language)
+
+
+def _month(day: date, language: Language) -> str:
+    # A card's expiry has a month and no day: "June 2026", "junio de 2026". The documents
+    # package has the month names but no public formatter for a month alone yet.
+    from portico.documents.labels import _MONTHS
+
+    name = _MONTHS[language][day.month - 1]
+    return f"{name} de {day.year}" if language == "es" else f"{name} {day.year}"
 
 
 def _layout(language: Language, head: Letterhead) -> dict[str, str]:

@@ -12,15 +12,21 @@ Nothing here logs a token, a link, a password or an email address.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from portico.bootstrap import Services
 from portico.domain.accounts import StaffStatus
-from portico.domain.billing import Payment, PaymentStatus
+from portico.domain.autopay import Outcome
+from portico.domain.billing import Payment, PaymentKind, PaymentStatus
 from portico.domain.business import Business, PortalSettings
 from portico.domain.customer import Customer, PortalAccess
 from portico.domain.email_jobs import (
+    AutoPayNoticeRequested,
+    AutoPayRunSummaryRequested,
+    CardExpiringRequested,
     EmailJob,
     FreshLinkRequested,
     InvitePreviewRequested,
@@ -37,9 +43,14 @@ from portico.email.render import (
     Letterhead,
     ReceiptLine,
     RenderedEmail,
+    RunFailure,
     email_message,
     letterhead,
     render_account_email,
+    render_autopay_failed,
+    render_autopay_notice,
+    render_autopay_run_summary,
+    render_card_expiring,
     render_invite,
     render_payment_failed,
     render_receipt,
@@ -48,6 +59,7 @@ from portico.errors import ConflictError
 from portico.identity.tokens import LinkPurpose
 from portico.observability import logger
 from portico.services.accounts import customer_for_sign_in, issue_link, link_url, login_taken
+from portico.services.autopay_run import charge_date
 
 SAMPLE_CUSTOMER = "Alex Sample"
 # Portal pages the link merge tags open (below `/p/{slug}`); the page asks a signed-out
@@ -137,6 +149,12 @@ class Mailer:
                 return self._receipt(job)
             case PaymentFailedNoticeRequested():
                 return self._payment_failed(job)
+            case AutoPayNoticeRequested():
+                return self._autopay_notice(job)
+            case CardExpiringRequested():
+                return self._card_expiring(job)
+            case AutoPayRunSummaryRequested():
+                return self._autopay_run_summary(job)
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -273,18 +291,134 @@ class Mailer:
         sender = self._sender(job.business_id)
 
         def render(payment: Payment, name: str) -> RenderedEmail:
-            return render_payment_failed(
+            pay_link = f"{sender.head.portal_url}/pay"
+            if payment.kind is not PaymentKind.AUTOPAY:
+                return render_payment_failed(
+                    sender.head,
+                    customer_name=name,
+                    amount=payment.amount,
+                    currency=payment.currency,
+                    method=payment.method_summary or "",
+                    reason=payment.failure_message or "",
+                    pay_link=pay_link,
+                    language=sender.language,
+                )
+            [paid] = payment.applied_to
+            invoice = self._svc.autopay.invoice(job.business_id, job.customer_id, paid.invoice_id)
+            return render_autopay_failed(
                 sender.head,
                 customer_name=name,
-                amount=payment.amount,
+                amount=payment.amount + payment.credit_applied,
                 currency=payment.currency,
                 method=payment.method_summary or "",
                 reason=payment.failure_message or "",
-                pay_link=f"{sender.head.portal_url}/pay",
+                invoice_number=paid.invoice_number or paid.invoice_id,
+                retry_on=invoice.autopay_retry_on if invoice is not None else None,
+                needs_customer=payment.failure_code == "authentication_required",
+                pay_link=pay_link,
                 language=sender.language,
             )
 
         return self._payment_email(sender, job, PaymentStatus.FAILED, "payment_failed", render)
+
+    def _autopay_notice(self, job: AutoPayNoticeRequested) -> str | None:
+        """AutoPay will charge an invoice in a few days: amount, card, date, and links to
+        pay now or hold the invoice; once per due date."""
+        sender = self._enabled(job.business_id)
+        autopay = self._svc.autopay
+        invoice = autopay.invoice(job.business_id, job.customer_id, job.invoice_id)
+        owner = self._svc.wallets.owner(job.business_id, job.customer_id)
+        if invoice is None or owner is None or not owner.email:
+            raise Dropped("unknown invoice or customer, or no email")
+        method = owner.method(owner.autopay_method_id or "")
+        if not invoice.autopay_due or invoice.autopay_hold or method is None:
+            raise Dropped("AutoPay no longer charges this invoice")
+        if not autopay.claim_charge_notice(job.business_id, invoice):
+            return None  # told already
+        page = f"{sender.head.portal_url}/invoices/{invoice.invoice_id}"
+        rendered = render_autopay_notice(
+            sender.head,
+            customer_name=owner.customer_name,
+            amount=invoice.amount_due,
+            currency=invoice.currency,
+            method=method.summary,
+            charge_on=charge_date(sender.portal.autopay, invoice.due_date),
+            invoice_number=invoice.number,
+            pay_now_link=page,
+            hold_link=f"{page}?hold=1",
+            language=sender.language,
+        )
+        try:
+            self._send(sender, rendered, owner.email, "autopay_notice")
+        except Exception:
+            autopay.release_charge_notice(job.business_id, invoice)
+            raise
+        return "autopay_notice"
+
+    def _card_expiring(self, job: CardExpiringRequested) -> str | None:
+        """The AutoPay card expires at the end of the month: a link to update it; once per
+        card and month."""
+        sender = self._enabled(job.business_id)
+        owner = self._svc.wallets.owner(job.business_id, job.customer_id)
+        if owner is None or not owner.email:
+            raise Dropped("unknown customer or no email")
+        method = owner.method(job.payment_method_id)
+        if method is None or owner.autopay_method_id != job.payment_method_id:
+            raise Dropped("no longer the AutoPay card")
+        autopay = self._svc.autopay
+        ids = (job.business_id, job.customer_id, job.payment_method_id, job.month)
+        if not autopay.claim_expiry_notice(*ids):
+            return None
+        year, month = (int(part) for part in job.month.split("-"))
+        rendered = render_card_expiring(
+            sender.head,
+            customer_name=owner.customer_name,
+            method=method.summary,
+            expires=date(year, month, calendar.monthrange(year, month)[1]),
+            update_link=f"{sender.head.portal_url}/payment-methods",
+            language=sender.language,
+        )
+        try:
+            self._send(sender, rendered, owner.email, "card_expiring")
+        except Exception:
+            autopay.release_expiry_notice(*ids)
+            raise
+        return "card_expiring"
+
+    def _autopay_run_summary(self, job: AutoPayRunSummaryRequested) -> str | None:
+        """To the business: what an AutoPay run charged, and every failure with its reason
+        and whether it will be retried."""
+        sender = self._sender(job.business_id)
+        run = self._svc.autopay.run(job.business_id, job.run_id)
+        to = sender.portal.contact.email or sender.business.contact.email
+        if run is None or not to:
+            raise Dropped("unknown run, or the business has no email")
+        failed = [o for o in run.outcomes if o.outcome is Outcome.FAILED]
+        names = self._svc.customers.get_many(job.business_id, [o.customer_id for o in failed])
+        rendered = render_autopay_run_summary(
+            sender.head,
+            run_label=job.run_id,
+            currency=sender.business.currency,
+            charged_count=run.charged or 0,
+            charged_amount=run.charged_amount or 0,
+            failures=[
+                RunFailure(
+                    customer_name=names[o.customer_id].name
+                    if o.customer_id in names
+                    else o.customer_id,
+                    invoice_number=o.invoice_number or o.invoice_id,
+                    amount=o.amount,
+                    reason=f"{o.reason}: {o.message}" if o.message else o.reason or "",
+                    retry_on=o.retry_on,
+                )
+                for o in failed
+            ],
+            skipped_count=run.skipped or 0,
+            report_link=f"{self._svc.settings.portal_base_url.rstrip('/')}/admin/autopay/runs/{job.run_id}",
+            language=sender.language,
+        )
+        self._send(sender, rendered, to, "autopay_run_summary")
+        return "autopay_run_summary"
 
     def _payment_email(
         self,

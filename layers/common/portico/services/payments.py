@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, StrictBool, StringConstraints, model_validator
 
 from portico.bootstrap import Services
+from portico.data.payments import AutoPayAfterFailure
 from portico.data.transactions import ConditionsFailed
 from portico.domain.billing import (
     OPEN_PAYMENT_STATUSES,
@@ -39,7 +40,7 @@ from portico.domain.billing import (
 )
 from portico.domain.business import MINIMUM_CHARGE
 from portico.domain.common import Amount, DomainModel, EntityId
-from portico.domain.email_jobs import ReceiptRequested
+from portico.domain.email_jobs import PaymentFailedNoticeRequested, ReceiptRequested
 from portico.domain.wallet import WalletOwner
 from portico.errors import (
     ConflictError,
@@ -50,7 +51,13 @@ from portico.errors import (
 )
 from portico.identity.principal import Principal
 from portico.observability import logger
-from portico.payments import Charge, PaymentDeclined, customer_message, idempotency_key
+from portico.payments import (
+    Charge,
+    PaymentDeclined,
+    customer_message,
+    idempotency_key,
+    is_retryable,
+)
 from portico.payments.errors import AuthenticationRequired
 from portico.services.scope import require_tab, session_customer
 
@@ -376,9 +383,11 @@ def _begin(
 
 
 def _charge(svc: Services, owner: WalletOwner, payment: Payment) -> PaymentResult:
-    """Charge the pending payment (on session) and record what Stripe answers."""
+    """Charge the pending payment (on session, or off session for AutoPay) and record what
+    Stripe answers."""
     if owner.stripe_customer is None or payment.payment_method_id is None:
         raise NotFoundError("No such payment method.", code="payment_method_not_found")
+    off_session = payment.kind is PaymentKind.AUTOPAY
     try:
         charge = svc.payments.charge(
             owner.stripe_account,
@@ -386,7 +395,7 @@ def _charge(svc: Services, owner: WalletOwner, payment: Payment) -> PaymentResul
             payment.payment_method_id,
             payment.amount,
             payment.currency,
-            off_session=False,
+            off_session=off_session,
             idempotency_key=idempotency_key(owner.business_id, "payment", payment.payment_id),
             metadata={
                 "portico_business": owner.business_id,
@@ -397,8 +406,14 @@ def _charge(svc: Services, owner: WalletOwner, payment: Payment) -> PaymentResul
     except PaymentDeclined as declined:
         _fail(svc, owner, payment, declined.decline_code, declined.message_for_customer)
         raise
-    except AuthenticationRequired as needed:  # on session Stripe asks instead; be safe
-        charge = Charge(
+    except AuthenticationRequired as needed:
+        if off_session:  # never retried off session: the customer pays in the portal
+            code = "authentication_required"
+            _fail(svc, owner, payment, code, customer_message(code))
+            raise PaymentDeclined(
+                code, customer_message(code), payment_intent_id=needed.payment_intent_id
+            ) from needed
+        charge = Charge(  # on session Stripe answers requires_action instead; be safe
             payment_intent_id=needed.payment_intent_id,
             status="requires_action",
             amount=payment.amount,
@@ -448,6 +463,66 @@ def _resume(svc: Services, owner: WalletOwner, payment: Payment) -> PaymentResul
         # Stripe never saw it (the process died before the call): charge it now, same key.
         return _charge(svc, owner, payment)
     return record_charge(svc, owner, payment, found)
+
+
+def autopay_payment_id(business_id: str, invoice_id: str, due_on: date, attempt: int) -> str:
+    """AutoPay's payment of an invoice for a due date and attempt: named by them, so two
+    runs (or a job delivered twice) make the same payment, and Stripe sees the same key."""
+    material = f"{business_id}\n{invoice_id}\n{due_on.isoformat()}\n{attempt}"
+    return f"ap_{hashlib.sha256(material.encode()).hexdigest()[:24]}"
+
+
+def charge_autopay(svc: Services, owner: WalletOwner, invoice: Invoice) -> Payment | None:
+    """Charge an invoice's amount due to the customer's AutoPay method, off session, once
+    for its due date and attempt, whoever asks how often; returns the payment as recorded
+    (succeeded, processing or failed), or None when it is under 50 cents. Account credit is
+    used first. Raises `GatewayUnavailable` when Stripe's answer is unknown (the job is tried
+    again and finds the payment), `ConditionsFailed` when the invoice changed since read."""
+    method = owner.method(owner.autopay_method_id) if owner.autopay_method_id else None
+    due_on, attempt = invoice.due_date, invoice.autopay_attempt
+    payment_id = autopay_payment_id(owner.business_id, invoice.invoice_id, due_on, attempt)
+    records = svc.payment_records
+    try:
+        existing = records.get(owner.business_id, owner.customer_id, payment_id)
+        if existing is not None:
+            _resume(svc, owner, existing)
+        elif method is not None:
+            credit = min(owner.credit_balance, invoice.amount_due)
+            charged = invoice.amount_due - credit
+            if 0 < charged < MINIMUM_CHARGE:
+                return None
+            payment = Payment(
+                payment_id=payment_id,
+                customer_id=owner.customer_id,
+                kind=PaymentKind.AUTOPAY,
+                amount=charged,
+                currency=owner.currency,
+                status=PaymentStatus.PENDING,
+                method_summary=method.summary if charged else "Account credit",
+                payment_method_id=method.payment_method_id if charged else None,
+                applied_to=[
+                    PaymentApplication(
+                        invoice_id=invoice.invoice_id,
+                        invoice_number=invoice.number,
+                        amount=invoice.amount_due,
+                    )
+                ],
+                credit_applied=credit,
+                autopay_due_on=due_on,
+                autopay_attempt=attempt,
+                created_at=svc.clock.now(),
+            )
+            try:
+                _begin(svc, owner, payment, [invoice])
+            except ConditionsFailed as error:
+                if "payment" not in error.labels:
+                    raise
+                existing = records.get(owner.business_id, owner.customer_id, payment_id)
+                if existing is not None:
+                    _resume(svc, owner, existing)
+    except PaymentDeclined:
+        pass  # recorded as failed; the customer is told
+    return records.get(owner.business_id, owner.customer_id, payment_id)
 
 
 def _find_charge(svc: Services, owner: WalletOwner, payment: Payment) -> Charge | None:
@@ -549,21 +624,46 @@ def _queue_receipt(svc: Services, owner: WalletOwner, payment: Payment) -> None:
     svc.email_jobs.enqueue([job])
 
 
+def _after_autopay_failure(
+    owner: WalletOwner, payment: Payment, code: str, today: date
+) -> AutoPayAfterFailure:
+    """When AutoPay tries again after a failed charge: soft declines on the business's retry
+    days (counted from the first attempt), at most that many times; anything else (a hard
+    decline, a bank that wants the customer to confirm) never, for this due date."""
+    retry_days = owner.portal.autopay.retry_days
+    attempt = payment.autopay_attempt
+    if is_retryable(code) and attempt < len(retry_days):
+        gap = retry_days[attempt] - (retry_days[attempt - 1] if attempt else 0)
+        return {"autopay_attempt": attempt + 1, "autopay_retry_on": today + timedelta(days=gap)}
+    return {"autopay_done_for": payment.autopay_due_on, "autopay_retry_on": None}
+
+
 def _fail(svc: Services, owner: WalletOwner, payment: Payment, code: str, message: str) -> None:
     """Record the payment as failed and free its invoices and credit (no-op if it was
-    recorded already)."""
+    recorded already). The customer is emailed when they were not there to see it: an
+    AutoPay charge, or a bank debit that failed after it was accepted."""
+    autopay = None
+    if payment.kind is PaymentKind.AUTOPAY:
+        autopay = _after_autopay_failure(owner, payment, code, ledger_day(owner, svc.clock.now()))
     for attempt in range(_SAVE_ATTEMPTS):
         planned = [a.invoice_id for a in payment.applied_to]
         now_invoices = svc.payment_records.invoices(owner.business_id, owner.customer_id, planned)
         held = [i for i in now_invoices.values() if i.payment_pending == payment.payment_id]
         try:
             svc.payment_records.fail(
-                owner.business_id, payment, held, code, message, svc.clock.now()
+                owner.business_id, payment, held, code, message, svc.clock.now(), autopay
             )
         except ConditionsFailed as error:
             if "payment" in error.labels or attempt == _SAVE_ATTEMPTS - 1:
                 return  # recorded already (by the webhook, say)
             continue
+        if autopay is not None or payment.status is PaymentStatus.PROCESSING:
+            job = PaymentFailedNoticeRequested(
+                business_id=owner.business_id,
+                customer_id=owner.customer_id,
+                payment_id=payment.payment_id,
+            )
+            svc.email_jobs.enqueue([job])
         logger.info(
             "payment failed",
             extra={

@@ -175,16 +175,21 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Po
     given = changes.model_dump(exclude_none=True)
     if not given:
         raise ValidationFailedError("Nothing to change.", code="empty_change")
+    timezone = given.pop("timezone", None)
     updated = current.model_copy(
         update={name: getattr(changes, name) for name in given} | {"updated_at": svc.clock.now()}
     )
-    if updated.model_dump(exclude={"updated_at"}) == current.model_dump(exclude={"updated_at"}):
+    new_timezone = timezone if timezone not in (None, business.timezone) else None
+    unchanged = updated.model_dump(exclude={"updated_at"}) == current.model_dump(
+        exclude={"updated_at"}
+    )
+    if unchanged and new_timezone is None:
         return current
     hints = _address_hints(business)
     if updated.slug != current.slug and slug_problem(updated.slug) == "reserved":
         raise _slug_error(svc, updated.slug, "reserved", hints)
     try:
-        svc.portals.save(updated, business.name, previous=current)
+        svc.portals.save(updated, business.name, previous=current, timezone=new_timezone)
     except SlugTakenError as error:
         raise _slug_error(svc, updated.slug, "taken", hints) from error
     return updated

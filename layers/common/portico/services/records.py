@@ -108,20 +108,18 @@ def upsert_invoice(
     _check_currency(svc, business_id, record.currency)
 
     def build(previous: Invoice | None) -> Invoice:
-        amount_paid = previous.amount_paid if previous else 0
-        if amount_paid and record.status is CrmInvoiceStatus.VOID:
+        if previous is not None and previous.amount_paid and record.status is CrmInvoiceStatus.VOID:
             raise ConflictError(
                 "This invoice has payments applied; refund them before voiding it.",
                 code="invoice_has_payments",
             )
-        return Invoice(
-            invoice_id=invoice_id,
-            amount_paid=amount_paid,
-            applied_payments=previous.applied_payments if previous else [],
-            payment_pending=previous.payment_pending if previous else None,
-            updated_at=svc.clock.now(),
-            **dict(record),
-        )
+        kept = previous.kept_by_sync(record) if previous is not None else {}
+        if previous is None or previous.customer_id != record.customer_id:
+            # A new (or moved) invoice is on AutoPay if its customer is (checked again, in
+            # the same transaction, against the customer's AutoPay flag as read here).
+            customer = svc.customers.get(business_id, record.customer_id)
+            kept["autopay_customer"] = customer is not None and customer.autopay_enabled
+        return Invoice(invoice_id=invoice_id, updated_at=svc.clock.now(), **kept, **dict(record))
 
     return _upsert(svc, svc.invoices, business_id, invoice_id, record, build)
 

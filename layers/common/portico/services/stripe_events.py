@@ -27,11 +27,10 @@ from portico.domain.billing import (
     PaymentStatus,
 )
 from portico.domain.common import DomainModel
-from portico.domain.email_jobs import PaymentFailedNoticeRequested
 from portico.domain.wallet import WalletOwner
 from portico.observability import logger
 from portico.payments import Charge, PaymentDeclined, WebhookEvent
-from portico.services import payments, wallet
+from portico.services import autopay, payments, wallet
 
 Outcome = Literal["processed", "duplicate", "ignored", "unknown"]
 
@@ -122,20 +121,9 @@ def _payment_intent(svc: Services, event: WebhookEvent) -> Outcome:
         currency=str(intent.get("currency") or payment.currency),
         decline_code=error.get("decline_code") or error.get("code"),
     )
-    try:
+    # A failure is recorded (and the customer told where they were not there to see it).
+    with contextlib.suppress(PaymentDeclined):
         payments.record_charge(svc, owner, payment, charge)
-    except PaymentDeclined:
-        if payment.status is PaymentStatus.PROCESSING:
-            # A bank debit the customer thought was paid came back: tell them.
-            svc.email_jobs.enqueue(
-                [
-                    PaymentFailedNoticeRequested(
-                        business_id=owner.business_id,
-                        customer_id=owner.customer_id,
-                        payment_id=payment.payment_id,
-                    )
-                ]
-            )
     return "processed"
 
 
@@ -212,6 +200,9 @@ def _payment_method(svc: Services, event: WebhookEvent) -> Outcome:
     if owner.method(method_id) is None:
         return "ignored"  # removed from the wallet already
     if event.type == "payment_method.detached":
+        if owner.autopay_enabled and owner.autopay_method_id == method_id:
+            autopay.stop_for_removed_method(svc, owner, "payment method removed at Stripe")
+            owner = svc.wallets.owner(owner.business_id, owner.customer_id) or owner
         wallet.forget_method(svc, owner, method_id)
     else:
         card = event.object.get("card") or {}

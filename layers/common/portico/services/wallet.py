@@ -7,8 +7,8 @@ are stored with a conditional write, so two first requests racing keep one id; t
 account's creation carries a deterministic idempotency key, so the loser of that race gets
 the same account from Stripe.
 
-Not here yet: the AutoPay rule "a customer may not delete the AutoPay method while the
-business forbids turning AutoPay off" (DESIGN 2) comes with AutoPay (`delete_method`).
+The AutoPay method cannot be deleted while AutoPay uses it (DESIGN 2; the business's message
+where it forbids turning AutoPay off).
 """
 
 from __future__ import annotations
@@ -149,10 +149,11 @@ def save_method(
 def delete_method(svc: Services, principal: Principal, method_id: str) -> None:
     """Detach the method at Stripe and forget it; if it was the default, the oldest
     remaining method becomes the default."""
+    from portico.services.autopay import check_method_removable
+
     owner = _owner(svc, principal)
     _mine(owner, method_id)
-    # No method is an AutoPay method until AutoPay exists (the AutoPay issue); that issue
-    # adds the refusal for the AutoPay method while the business forbids turning AutoPay off.
+    check_method_removable(owner, method_id)
     if owner.stripe_account is not None:
         # Already detached (a retry after a failed write): forget it below all the same.
         with contextlib.suppress(NotFoundError):
