@@ -5,17 +5,20 @@ module's `lambda_handler` for the counting pass only; the gateway looks the hand
 every request, so it calls the wrapper without knowing. Latency is measured afterwards with
 the wrappers removed, and the time spent inside moto is measured beside it: moto is not
 free (it copies the whole table on every TransactWriteItems and scans it for every index
-query), and a reader needs to tell its cost from Portico's.
+query), and a reader needs to tell its cost from Portico's. So is the time spent in HTTP
+round trips to the fake Stripe (the payment routes), counted and timed around the Stripe
+SDK's HTTP client.
 """
 
 from __future__ import annotations
 
 import gc
 import importlib
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,14 +58,23 @@ class Budget:
 
 @dataclass
 class Timings:
-    """Wall time per request, and the part of it spent inside moto."""
+    """Wall time per request, and the parts of it spent inside moto and in Stripe's calls."""
 
     total_ms: list[float] = field(default_factory=list)
     moto_ms: list[float] = field(default_factory=list)
+    stripe_ms: list[float] = field(default_factory=list)
 
     @property
     def portico_ms(self) -> list[float]:
-        return [total - moto for total, moto in zip(self.total_ms, self.moto_ms, strict=True)]
+        """What is left for Portico, Powertools, botocore and the Stripe SDK's own code."""
+        return [
+            total - moto - stripe
+            for total, moto, stripe in zip(self.total_ms, self.moto_ms, self.stripe_ms, strict=True)
+        ]
+
+    @property
+    def without_stripe_ms(self) -> list[float]:
+        return [total - stripe for total, stripe in zip(self.total_ms, self.stripe_ms, strict=True)]
 
 
 @dataclass
@@ -75,6 +87,7 @@ class RouteResult:
     status: int | None = None
     authorizer_calls: Counter[str] = field(default_factory=Counter)
     handler_calls: Counter[str] = field(default_factory=Counter)
+    stripe_calls: Counter[str] = field(default_factory=Counter)  # "POST /v1/payment_intents"
     timings: Timings = field(default_factory=Timings)
     capped: bool = False
 
@@ -102,14 +115,26 @@ class RouteResult:
         )
 
     @property
+    def transactions(self) -> int:
+        return sum(
+            n for name, n in self.handler_calls.items() if name.endswith(":TransactWriteItems")
+        )
+
+    @property
     def calls_passed(self) -> bool:
         """DESIGN 5: one DynamoDB request per page view (every AWS call of a GET counts);
-        one write per state change."""
+        one write per state change, plus the idempotency record where there is one."""
         if not self.ok:
             return False
         if self.read:
             return sum(self.handler_calls.values()) == 1
-        return self.writes <= 1
+        case = self.case
+        if case.state_changes == 1 and not case.idempotency_writes:
+            return self.writes <= 1
+        return (
+            self.transactions <= case.state_changes
+            and self.writes - self.transactions <= case.idempotency_writes
+        )
 
     @property
     def limit_ms(self) -> float:
@@ -161,13 +186,61 @@ class MotoClock:
         finally:
             setattr(BotocoreStubber, "process_request", original)  # noqa: B010
 
+
+# An id in a Stripe path (`pi_3Abc...`, `seti_...`; not `payment_intents`), for counting
+# calls by kind.
+_STRIPE_ID = re.compile(r"/[a-z]+_(?=[A-Za-z0-9]*[A-Z0-9])[A-Za-z0-9]+")
+
+
+class StripeClock:
+    """Counts the HTTP requests the Stripe SDK sends (to the fake Stripe here) and the time
+    they take, server included: its `RequestsClient.request`, one round trip, under the
+    SDK's retries."""
+
+    def __init__(self) -> None:
+        self.spent_ns = 0
+        self.calls: Counter[str] = Counter()
+
+    @contextmanager
+    def installed(self) -> Iterator[StripeClock]:
+        # Imported only here: the bench's other modules must not pull `stripe` in (a unit
+        # test imports them), as no non-payment handler may.
+        import stripe
+
+        client = stripe.RequestsClient
+        original = client.request
+
+        def timed(http: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            path = _STRIPE_ID.sub("/{id}", url.split("://", 1)[-1].partition("/")[2])
+            self.calls[f"{method.upper()} /{path.partition('?')[0]}"] += 1
+            started = time.perf_counter_ns()
+            try:
+                return original(http, method, url, *args, **kwargs)
+            finally:
+                self.spent_ns += time.perf_counter_ns() - started
+
+        setattr(client, "request", timed)  # noqa: B010 - patched, then restored
+        try:
+            yield self
+        finally:
+            setattr(client, "request", original)  # noqa: B010
+
+
+@dataclass
+class Clocks:
+    """moto's clock and Stripe's, around each timed request."""
+
+    moto: MotoClock
+    stripe: StripeClock
+
     def time(self, action: Any, into: Timings) -> None:
-        """Run `action()` and record its wall time and moto's share of it."""
-        moto_before = self.spent_ns
+        """Run `action()` and record its wall time and moto's and Stripe's shares of it."""
+        moto_before, stripe_before = self.moto.spent_ns, self.stripe.spent_ns
         started = time.perf_counter_ns()
         action()
         into.total_ms.append((time.perf_counter_ns() - started) / 1e6)
-        into.moto_ms.append((self.spent_ns - moto_before) / 1e6)
+        into.moto_ms.append((self.moto.spent_ns - moto_before) / 1e6)
+        into.stripe_ms.append((self.stripe.spent_ns - stripe_before) / 1e6)
 
 
 @contextmanager
@@ -203,10 +276,18 @@ def _answered(sample: Sample, answer: HttpResult) -> int:
     return answer.status
 
 
-def count_calls(gateway: Gateway, world: World, results: list[RouteResult]) -> None:
-    """Call every case once and record the AWS calls of its authorizer and its function.
-    Each request is built just before it is sent: a link issued for one would otherwise be
-    replaced by the next link of the same purpose for the same customer."""
+def _each_request(world: World, result: RouteResult) -> AbstractContextManager[None]:
+    """The table put back after the request, for a case that asks for it."""
+    return world.same_table() if result.case.fresh_table else nullcontext()
+
+
+def count_calls(
+    gateway: Gateway, world: World, results: list[RouteResult], stripe: StripeClock
+) -> None:
+    """Call every case once and record the AWS calls of its authorizer and its function,
+    and the requests to Stripe. Each request is built just before it is sent: a link issued
+    for one would otherwise be replaced by the next link of the same purpose for the same
+    customer."""
     authorizer, handler = AwsCallCounter(), AwsCallCounter()
     with ExitStack() as stack:
         stack.enter_context(_counted(gateway.authorizer, authorizer))
@@ -215,14 +296,18 @@ def count_calls(gateway: Gateway, world: World, results: list[RouteResult]) -> N
         for result in results:
             if result.case.maker is None:
                 continue
-            result.sample = result.case.maker(world, next_n())
-            # A public route never reaches the authorizer: clear both, not just the one used.
-            authorizer.calls.clear()
-            handler.calls.clear()
-            answer = _request(gateway, result.route, result.sample)
-            result.status = _answered(result.sample, answer)
-            result.authorizer_calls = Counter(authorizer.calls)
-            result.handler_calls = Counter(handler.calls)
+            with _each_request(world, result):
+                result.sample = result.case.maker(world, next_n())
+                # A public route never reaches the authorizer: clear both, not just the one
+                # used.
+                authorizer.calls.clear()
+                handler.calls.clear()
+                stripe.calls.clear()
+                answer = _request(gateway, result.route, result.sample)
+                result.authorizer_calls = Counter(authorizer.calls)
+                result.handler_calls = Counter(handler.calls)
+                result.stripe_calls = Counter(stripe.calls)
+                result.status = _answered(result.sample, answer)
 
 
 def measure_latency(
@@ -230,7 +315,7 @@ def measure_latency(
     world: World,
     result: RouteResult,
     budget: Budget,
-    moto: MotoClock,
+    clocks: Clocks,
 ) -> None:
     """Time up to `budget.reads` (or `.writes`) requests; each is built (and any setup done)
     off the clock. A slow route stops at the time cap, after at least `MIN_SAMPLES`."""
@@ -245,13 +330,14 @@ def measure_latency(
         if done >= MIN_SAMPLES and time.monotonic() > deadline:
             result.capped = True
             break
-        sample = maker(world, next_n())
-        answers: list[HttpResult] = []
-        moto.time(
-            lambda s=sample, a=answers: a.append(_request(gateway, result.route, s)),
-            result.timings,
-        )
-        statuses.update([_answered(sample, answers[0])])  # off the clock, as is the next
+        with _each_request(world, result):
+            sample = maker(world, next_n())
+            answers: list[HttpResult] = []
+            clocks.time(
+                lambda s=sample, a=answers: a.append(_request(gateway, result.route, s)),
+                result.timings,
+            )
+            statuses.update([_answered(sample, answers[0])])  # off the clock, as is the next
         forget_moto_copies()
     unexpected = {status: n for status, n in statuses.items() if not result.case.ok(status)}
     if unexpected:
@@ -269,7 +355,7 @@ def _authorizer_event(gateway: Gateway, path_prefix: str, bearer: str | None) ->
 
 
 def measure_authorizer(
-    gateway: Gateway, world: World, iterations: int, moto: MotoClock
+    gateway: Gateway, world: World, iterations: int, clocks: Clocks
 ) -> list[AuthorizerResult]:
     """The authorizer alone, as API Gateway calls it: on a customer's access token (a
     signature check, no AWS call), on an admin API key (one GetItem) and on nothing."""
@@ -292,7 +378,7 @@ def measure_authorizer(
         timings = Timings()
         gc.collect()
         for _ in range(iterations):
-            moto.time(lambda e=event: handler(e, LambdaContext()), timings)
+            clocks.time(lambda e=event: handler(e, LambdaContext()), timings)
         found.append(AuthorizerResult(label, Counter(counter.calls), timings, expected, got))
     return found
 
@@ -303,7 +389,7 @@ class Argon2Result:
     timings: Timings
 
 
-def measure_argon2(world: World, budget: Budget, moto: MotoClock) -> list[Argon2Result]:
+def measure_argon2(world: World, budget: Budget, clocks: Clocks) -> list[Argon2Result]:
     """Argon2id alone, as sign-in verifies a password and accept/reset hash one: the part of
     those routes that is slow by design (OWASP's m=19 MiB, t=2, p=1)."""
     from portico.identity.passwords import hash_password, verify_password
@@ -323,7 +409,7 @@ def measure_argon2(world: World, budget: Budget, moto: MotoClock) -> list[Argon2
         for done in range(max(MIN_SAMPLES, budget.writes // 2)):
             if done >= MIN_SAMPLES and time.monotonic() > deadline:
                 break
-            moto.time(action, timings)
+            clocks.time(action, timings)
         found.append(Argon2Result(label, timings))
     return found
 
@@ -335,19 +421,21 @@ def run(
     authorizer, each against the table as the world built it."""
     gateway = Gateway()
     results = [RouteResult(case, None) for route in gateway.routes for case in cases_for(route)]
-    with world.same_table():
-        count_calls(gateway, world, results)
-    # What exists now (modules and handlers, imported by the pass above, moto's backends,
-    # the world) lives until the end: out of the collector's way, so its pauses in timed
-    # requests are those of the requests' own garbage.
-    gc.collect()
-    gc.freeze()
-    with MotoClock().installed() as moto:
-        for result in results:
-            if result.case.maker is None or not result.ok:
-                continue  # an unexpected error path's speed says nothing about the route
-            with world.same_table():
-                measure_latency(gateway, world, result, budget, moto)
-        authorizers = measure_authorizer(gateway, world, budget.reads, moto)
-        argon2 = measure_argon2(world, budget, moto)
+    with StripeClock().installed() as stripe:
+        with world.same_table():
+            count_calls(gateway, world, results, stripe)
+        # What exists now (modules and handlers, imported by the pass above, moto's
+        # backends, the world) lives until the end: out of the collector's way, so its
+        # pauses in timed requests are those of the requests' own garbage.
+        gc.collect()
+        gc.freeze()
+        with MotoClock().installed() as moto:
+            clocks = Clocks(moto, stripe)
+            for result in results:
+                if result.case.maker is None or not result.ok:
+                    continue  # an unexpected error path's speed says nothing about the route
+                with world.same_table():
+                    measure_latency(gateway, world, result, budget, clocks)
+            authorizers = measure_authorizer(gateway, world, budget.reads, clocks)
+            argon2 = measure_argon2(world, budget, clocks)
     return results, authorizers, argon2

@@ -31,6 +31,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)  # lines under the title: the headline figures
 
     def add(self, *cells: object) -> None:
         self.rows.append([str(cell) for cell in cells])
@@ -48,7 +49,9 @@ class Table:
         def line(cells: list[str]) -> str:
             return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
 
-        out = [self.title, "=" * len(self.title), line(self.headers)]
+        out = [self.title, "=" * len(self.title)]
+        out.extend(lead.replace("**", "") for lead in self.lead)
+        out.append(line(self.headers))
         out.append("  ".join("-" * width for width in widths))
         out.extend(line(row) for row in self.rows)
         out.extend(f"  * {note}" for note in self.notes)
@@ -59,7 +62,9 @@ class Table:
             escaped = [cell.replace("|", "\\|") for cell in cells]
             return "| " + " | ".join(escaped) + " |"
 
-        out = [f"## {self.title}", "", line(self.headers)]
+        out = [f"## {self.title}", ""]
+        out.extend(f"{lead}\n" for lead in self.lead)
+        out.append(line(self.headers))
         out.append("|" + "|".join("---" for _ in self.headers) + "|")
         out.extend(line(row) for row in self.rows)
         if self.notes:

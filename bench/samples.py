@@ -4,21 +4,32 @@ the bench's business.
 Reads rotate over the business's records. Writes update existing records in rotation with
 a body varied by a sequence number, so every timed PUT is a real change (an unchanged CRM
 record is a cheap no-op that would flatter the figures) and the table does not grow under
-the clock. Whatever a request spends (a link, a refresh token, a customer without a login)
-is made when the request is built, off the clock. Admin routes carry the business's API
-key; customer routes (/v1/me...) the signed-in customer's access token; public routes
-nothing. A GET nobody described here is still called when its path parameters are known.
+the clock. Whatever a request spends (a link, a refresh token, a customer without a login,
+an invoice to pay, a confirmed SetupIntent, a method to delete, a settled bank debit) is
+made when the request is built, off the clock. Payments and credit are real charges at the
+fake Stripe, each with a new Idempotency-Key. Admin routes carry the business's API key;
+customer routes (/v1/me...) the signed-in customer's access token; the Stripe webhook
+Stripe's signature; other public routes nothing. A GET nobody described here is still
+called when its path parameters are known.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from bench.world import World, customer_body, estimate_body, invoice_body, visit_body
+from bench.world import (
+    METHODS,
+    World,
+    customer_body,
+    estimate_body,
+    invoice_body,
+    visit_body,
+)
 from portico.identity.tokens import LinkPurpose
 from portico.services import api_keys
 from portico_local.gateway import HttpResult
@@ -37,12 +48,13 @@ class Sample:
     bearer: str | None = None  # an admin API key or an access token
     source_ip: str = "127.0.0.1"
     after: Callable[[HttpResult], None] | None = None  # sees the answer, off the clock
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. idempotency-key
 
     def headers(self) -> dict[str, str]:
         headers = {"content-type": "application/json", "user-agent": "portico-bench"}
         if self.bearer:
             headers["authorization"] = f"Bearer {self.bearer}"
-        return headers
+        return {**headers, **self.extra}
 
 
 Maker = Callable[[World, int], Sample]
@@ -66,6 +78,15 @@ class Case:
     why: str = ""  # why that answer is expected, for the report
     argon2: bool = False  # includes an Argon2id hash or verification, by design
     documented: str = ""  # what docs/data-model.md says the calls are, when not 1
+    # Each request against the table as the world built it (restored after each one, off
+    # the clock), for requests that add to it and would otherwise change what the next
+    # one costs (payments, saved methods, credit).
+    fresh_table: bool = False
+    # DESIGN 5: one TransactWriteItems per state change, plus the idempotency record. A
+    # payment is two state changes (pending, holding its invoices before Stripe is called;
+    # then settled); Powertools writes its idempotency record twice (in progress, done).
+    state_changes: int = 1
+    idempotency_writes: int = 0
 
     @property
     def label(self) -> str:
@@ -261,6 +282,108 @@ def _portal_user(action: str) -> Maker:
     return make
 
 
+# --- the customer's wallet and payments, against the fake Stripe ---------------------------
+
+
+def _setup(world: World, n: int) -> Sample:
+    return Sample(f"{METHODS}/setup", json.dumps({"type": "card"}), world.access_token())
+
+
+def _save(world: World, n: int) -> Sample:
+    # A SetupIntent started and confirmed "in the browser" per request, off the clock: saving
+    # a saved one again is a cheap 200.
+    setup_intent_id = world.confirmed_setup("pm_card_mastercard")
+    body = json.dumps({"setup_intent_id": setup_intent_id})
+    return Sample(METHODS, body, world.access_token(), after=_status(201))
+
+
+def _delete(world: World, n: int) -> Sample:
+    # A method saved per request, off the clock, is the one deleted: never the world's.
+    method_id = world.save_method("pm_card_mastercard")
+    return Sample(f"{METHODS}/{method_id}", None, world.access_token())
+
+
+def _make_default(world: World, n: int) -> Sample:
+    # Whichever saved method is not the default now (the card and the bank account take
+    # turns), so every request is a real change.
+    methods = world.svc.wallets.methods(world.business_id, world.customer_id)
+    other = next(m.payment_method_id for m in methods if not m.is_default)
+    return Sample(f"{METHODS}/{other}/default", None, world.access_token())
+
+
+def _status(expected: int) -> Callable[[HttpResult], None]:
+    def check(answer: HttpResult) -> None:
+        if 200 <= answer.status < 300 and answer.status != expected:
+            raise RuntimeError(f"expected {expected}, got {answer.status}: {answer.body!r}")
+
+    return check
+
+
+def _charged(world: World, what: str) -> Callable[[HttpResult], None]:
+    """Check that a 200 from a payment route was a real charge at the fake Stripe: status
+    `succeeded`, money taken, and one more succeeded charge on the business's account. (A
+    non-2xx answer is reported by the bench as such.)"""
+    before = _charges_succeeded(world)
+
+    def check(answer: HttpResult) -> None:
+        if answer.status != 200:
+            return
+        paid = answer.json()
+        charges = _charges_succeeded(world)
+        if paid["status"] != "succeeded" or paid["amount"] <= 0 or charges != before + 1:
+            raise RuntimeError(
+                f"{what} was not charged at the fake Stripe ({charges - before} charges): {paid}"
+            )
+
+    return check
+
+
+def _charges_succeeded(world: World) -> int:
+    return int(world.stripe.stats()["accounts"][world.stripe_account]["charges_succeeded"])
+
+
+def _idempotency_key() -> dict[str, str]:
+    return {"idempotency-key": str(uuid.uuid4())}
+
+
+def _pay(world: World, n: int) -> Sample:
+    # A new invoice per request (off the clock) with a new key: every request is a payment
+    # charged with the saved Visa, never a replay of a stored result.
+    body = {"invoice_ids": [world.new_invoice(n)], "payment_method_id": world.card_id}
+    return Sample(
+        "/v1/me/payments",
+        json.dumps(body),
+        world.access_token(),
+        after=_charged(world, "the payment"),
+        extra=_idempotency_key(),
+    )
+
+
+def _credit(world: World, n: int) -> Sample:
+    body = {"amount": 2500 + n % 100, "payment_method_id": world.card_id}
+    return Sample(
+        "/v1/me/credits",
+        json.dumps(body),
+        world.access_token(),
+        after=_charged(world, "the credit"),
+        extra=_idempotency_key(),
+    )
+
+
+def _webhook(world: World, n: int) -> Sample:
+    # A bank debit paid and settled at the fake Stripe off the clock; its
+    # `payment_intent.succeeded` (a new event id each time) settles the payment.
+    payload, signature = world.signed(world.settled_bank_debit(n))
+
+    def processed(answer: HttpResult) -> None:
+        if answer.status == 200 and answer.json().get("outcome") != "processed":
+            raise RuntimeError(f"the webhook was not processed: {answer.body!r}")
+
+    return Sample(
+        "/v1/webhooks/stripe", payload, after=processed, extra={"stripe-signature": signature}
+    )
+
+
 SAMPLES: dict[str, Maker] = {
     "GET /v1/portals/{slug}": _plain("/v1/portals/{slug}", authorized=False),
     "GET /v1/admin/portal": _plain("/v1/admin/portal"),
@@ -329,9 +452,10 @@ SAMPLES: dict[str, Maker] = {
     "GET /v1/me/invoices/{invoice_id}": _mine("/v1/me/invoices/{invoice_id}"),
     "GET /v1/me/invoices/{invoice_id}/pdf": _mine("/v1/me/invoices/{invoice_id}/pdf"),
     "GET /v1/me/payments": _mine("/v1/me/payments"),
+    "POST /v1/me/payment-methods/setup": _setup,
+    "DELETE /v1/me/payment-methods/{method_id}": _delete,
+    "PUT /v1/me/payment-methods/{method_id}/default": _make_default,
 }
-
-NO_PAYMENT = "pay-bench-none"
 
 
 def _cases(route: Route) -> list[Case] | None:
@@ -369,15 +493,48 @@ def _cases(route: Route) -> list[Case] | None:
             ),
         ]
     if key == "GET /v1/me/payments/{payment_id}/receipt":
-        # Nothing records payments yet (the payments function is to come), so no receipt
-        # exists: the bench asks for one that does not and expects 404.
+        # The payment the world made with the card.
         return [
             Case(
                 route,
-                _mine(f"/v1/me/payments/{NO_PAYMENT}/receipt"),
-                variant="(no payment yet)",
-                expect=404,
-                why="no payment exists yet: nothing records payments",
+                lambda world, n: Sample(
+                    f"/v1/me/payments/{world.payment_id}/receipt", None, world.access_token()
+                ),
+            )
+        ]
+    if key == "POST /v1/me/payment-methods":
+        return [Case(route, _save, fresh_table=True)]
+    if key == "POST /v1/me/payments":
+        return [
+            Case(
+                route,
+                _pay,
+                variant="(card, one invoice)",
+                fresh_table=True,
+                state_changes=2,
+                idempotency_writes=2,
+            )
+        ]
+    if key == "POST /v1/me/credits":
+        return [
+            Case(
+                route,
+                _credit,
+                variant="(card)",
+                fresh_table=True,
+                state_changes=2,
+                idempotency_writes=2,
+            )
+        ]
+    if key == "POST /v1/webhooks/stripe":
+        # The event id is the webhook's idempotency record (one PutItem).
+        return [
+            Case(
+                route,
+                _webhook,
+                variant="(payment_intent.succeeded: a bank debit settles)",
+                fresh_table=True,
+                idempotency_writes=1,
             )
         ]
     if key == "GET /v1/portals/{slug}/logo":

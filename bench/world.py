@@ -20,7 +20,12 @@ os.environ.update(
 for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
     os.environ.pop(_name, None)
 
-from portico_local.aws import ACCOUNT, create_resources, function_environment  # noqa: E402
+from portico_local.aws import (  # noqa: E402
+    ACCOUNT,
+    create_resources,
+    function_environment,
+    put_stripe_secret,
+)
 
 # The functions' own environment as the template's Globals give it (table, email queue,
 # session-signing secret), then the bench's table and quieter logs.
@@ -36,12 +41,16 @@ os.environ.update(
 )
 
 import copy  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+import requests  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.core.model_instances import reset_model_data  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
@@ -51,12 +60,16 @@ from portico.clock import ManualClock  # noqa: E402
 from portico.config import Settings  # noqa: E402
 from portico.domain.accounts import SessionTokens  # noqa: E402
 from portico.domain.billing import InvoiceRecord  # noqa: E402
-from portico.domain.business import NewBusiness, PortalChanges  # noqa: E402
+from portico.domain.business import CreditSettings, NewBusiness, PortalChanges  # noqa: E402
 from portico.domain.customer import CustomerRecord  # noqa: E402
 from portico.domain.service import EstimateRecord, VisitRecord  # noqa: E402
 from portico.identity.tokens import LinkPurpose  # noqa: E402
+from portico.payments.webhooks import sign  # noqa: E402
 from portico.services import accounts, portals, records  # noqa: E402
+from portico_local.fake_stripe import FakeStripe  # noqa: E402
+from portico_local.gateway import Gateway, HttpResult  # noqa: E402
 from tests.support.aws_calls import install_counter  # noqa: E402
+from tests.support.payments import browser_confirms  # noqa: E402
 
 # botocore copies its built-in handlers into each new session, so the call counter must be
 # registered before the first client (PynamoDB's included) exists.
@@ -67,21 +80,27 @@ CITIES = ("Austin", "Round Rock", "Cedar Park", "Pflugerville", "Georgetown")
 PASSWORD = "bench passphrase 12345"
 # Re-sign in when the access token has less than this left on the bench's clock.
 TOKEN_MARGIN = timedelta(minutes=2)
+METHODS = "/v1/me/payment-methods"
 
 
 @dataclass
 class World:
     """One business and what it has synced, with the ids the requests need.
 
-    `customer_id` has a login and a live session (`tokens`) for the /v1/me pages;
-    `reset_customer_id` has a login too, for password resets, so those never touch the
-    session the pages use; `staff_email` is an active member of staff.
+    `customer_id` has a login and a live session (`tokens`) for the /v1/me pages, and a
+    wallet saved through the wallet routes against the fake Stripe: `card_id` (a Visa, the
+    default) and `bank_id` (a US bank account, whose debits settle later, by webhook),
+    and `payment_id`, an invoice paid with the card; `reset_customer_id` has a login too,
+    for password resets, so those never touch the session the pages use; `staff_email` is
+    an active member of staff.
     """
 
     svc: bootstrap.Services
     business_id: str
     slug: str
     api_key: str
+    stripe: FakeStripe
+    gateway: Gateway  # for what the bench does as the customer off the clock
     customer_ids: list[str] = field(default_factory=list)
     invoice_ids: list[str] = field(default_factory=list)
     visit_ids: list[str] = field(default_factory=list)
@@ -97,6 +116,10 @@ class World:
     sign_ins: int = 0
     refresh_chain: str | None = None  # the refresh token the next refresh spends
     logout_token: str | None = None  # a session's refresh token, for sign-outs
+    stripe_account: str = ""  # the business's connected account at the fake Stripe
+    card_id: str = ""
+    bank_id: str = ""
+    payment_id: str = ""  # a payment the customer made with the card, for its receipt
 
     @property
     def customer_email(self) -> str:
@@ -153,6 +176,95 @@ class World:
             # Sessions made meanwhile are gone with the rest.
             self.refresh_chain = self.logout_token = None
             forget_moto_copies()
+
+    def as_customer(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        expect: int = 200,
+    ) -> HttpResult:
+        """A request of the signed-in customer through the gateway (off the clock); anything
+        but `expect` stops the bench, since what follows would build on nothing."""
+        answer = self.gateway.request(
+            method,
+            path,
+            body=None if body is None else json.dumps(body),
+            headers={
+                "content-type": "application/json",
+                "authorization": f"Bearer {self.access_token()}",
+                **(headers or {}),
+            },
+        )
+        if answer.status != expect:
+            raise RuntimeError(f"{method} {path} answered {answer.status}: {answer.body!r}")
+        return answer
+
+    def confirmed_setup(self, test_method: str = "pm_card_visa", kind: str = "card") -> str:
+        """A SetupIntent from the setup route, confirmed at the fake Stripe with the
+        publishable key and its client secret as Stripe.js does in the browser: its id,
+        ready to be saved."""
+        setup = self.as_customer("POST", f"{METHODS}/setup", {"type": kind}).json()
+        confirmed = browser_confirms(self.stripe, setup, test_method)
+        if confirmed.status_code != 200:
+            raise RuntimeError(f"the fake Stripe refused the setup: {confirmed.text}")
+        self.stripe_account = setup["stripe_account"]
+        return str(setup["setup_intent_id"])
+
+    def save_method(self, test_method: str = "pm_card_visa", kind: str = "card") -> str:
+        """Save a test payment method the way the customer does (setup, confirm, save):
+        its id."""
+        setup_intent_id = self.confirmed_setup(test_method, kind)
+        saved = self.as_customer("POST", METHODS, {"setup_intent_id": setup_intent_id}, expect=201)
+        return str(saved.json()["payment_method_id"])
+
+    def new_invoice(self, n: int) -> str:
+        """A new sent invoice of the customer, synced as the world's are: for a payment."""
+        invoice_id = f"inv-new-{n}"
+        records.upsert_invoice(
+            self.svc,
+            self.business_id,
+            invoice_id,
+            InvoiceRecord.model_validate(invoice_body(self.customer_id, n)),
+        )
+        return invoice_id
+
+    def pay(self, invoice_id: str, method_id: str) -> dict[str, Any]:
+        """Pay one invoice through the payments route with a new Idempotency-Key: the
+        payment's result."""
+        body = {"invoice_ids": [invoice_id], "payment_method_id": method_id}
+        key = {"idempotency-key": str(uuid.uuid4())}
+        return dict(self.as_customer("POST", "/v1/me/payments", body, key).json())
+
+    def settled_bank_debit(self, n: int) -> dict[str, Any]:
+        """A new invoice paid with the bank account (`processing`: a debit takes days),
+        then settled at the fake Stripe: Stripe's `payment_intent.succeeded` event for it,
+        not delivered yet."""
+        paid = self.pay(self.new_invoice(n), self.bank_id)
+        if paid["status"] != "processing":
+            raise RuntimeError(f"a bank debit answered {paid}")
+        [intent_id] = self.stripe.settle(self.stripe_account)
+        # The newest such event, as Stripe lists them: the one just emitted.
+        listed = requests.get(
+            f"{self.stripe.api_base}/v1/events",
+            params={"type": "payment_intent.succeeded", "limit": "1"},
+            headers={
+                "Authorization": f"Bearer {self.stripe.secret_key}",
+                "Stripe-Account": self.stripe_account,
+            },
+            timeout=5,
+        )
+        listed.raise_for_status()
+        [event] = listed.json()["data"]
+        if event["data"]["object"]["id"] != intent_id:
+            raise RuntimeError(f"the newest payment_intent.succeeded is not {intent_id}")
+        return dict(event)
+
+    def signed(self, event: dict[str, Any]) -> tuple[str, str]:
+        """An event's body and the `Stripe-Signature` Stripe would send with it now."""
+        payload = json.dumps(event)
+        return payload, sign(payload.encode(), self.stripe.webhook_secret, int(time.time()))
 
     def add_customer(self, customer_id: str, n: int) -> None:
         """One more customer (no login yet), e.g. for a signup to redeem."""
@@ -234,7 +346,9 @@ def estimate_body(customer_id: str, n: int) -> dict[str, Any]:
     }
 
 
-def _populate(svc: bootstrap.Services, customers: int) -> World:
+def _populate(
+    svc: bootstrap.Services, customers: int, stripe: FakeStripe, gateway: Gateway
+) -> World:
     created = portals.provision_business(
         svc,
         NewBusiness.model_validate(
@@ -251,8 +365,11 @@ def _populate(svc: bootstrap.Services, customers: int) -> World:
     )
     business_id = created.business.business_id
     # The public portal route answers 404 for a disabled portal; a page view needs it on.
-    portals.update_portal(svc, business_id, PortalChanges(enabled=True))
-    world = World(svc, business_id, created.portal.slug, created.admin_api_key)
+    # Account credit is off unless the business takes it; the credits route needs it.
+    portals.update_portal(
+        svc, business_id, PortalChanges(enabled=True, credits=CreditSettings(enabled=True))
+    )
+    world = World(svc, business_id, created.portal.slug, created.admin_api_key, stripe, gateway)
     for c in range(customers):
         customer_id = f"cust-{c}"
         body = customer_body(c)
@@ -287,6 +404,15 @@ def _populate(svc: bootstrap.Services, customers: int) -> World:
         world.estimate_ids.append(f"est-{c}")
         world.owners[f"est-{c}"] = customer_id
     _sign_up(world)
+    # The signed-in customer's wallet, saved as in the browser: this also makes the
+    # business's connected account and the customer's Stripe customer, once.
+    world.card_id = world.save_method()
+    world.bank_id = world.save_method("pm_usBankAccount_success", "us_bank_account")
+    # One invoice paid with the card: a payment to list and a receipt to draw.
+    paid = world.pay(world.customer_invoice_ids[0], world.card_id)
+    if paid["status"] != "succeeded":
+        raise RuntimeError(f"the world's payment answered {paid}")
+    world.payment_id = paid["payment_id"]
     return world
 
 
@@ -310,16 +436,20 @@ def _sign_up(world: World) -> None:
 
 @contextmanager
 def world(customers: int = 10) -> Iterator[World]:
-    """moto running with the resources of template.yaml, the process's services installed
-    (before any handler is imported, since handlers take them at import), and a business
-    with customers, two of them signed up, and a member of staff. The clock stands still at
-    NOW, well inside the 15 minutes an access token lives."""
+    """moto running with the resources of template.yaml, the fake Stripe on loopback (no
+    added latency, no webhook deliveries: the bench delivers what it needs), the process's
+    services installed (before any handler is imported, since handlers take them at
+    import), and a business with customers, two of them signed up (one with a card and a
+    bank account saved), and a member of staff. The clock stands still at NOW, well inside
+    the 15 minutes an access token lives."""
     clock = ManualClock(NOW)
     svc = bootstrap.Services.build(Settings.from_env(), clock)
     bootstrap.use(svc)
-    with mock_aws():
-        # The table (keys, indexes, TTL), the email queues and the session-signing secret.
+    with FakeStripe() as stripe, mock_aws():
+        # The table (keys, indexes, TTL), the email queues and the session-signing secret;
+        # the Stripe secret (made by hand in a real account) pointing at the fake.
         create_resources()
-        populated = _populate(svc, customers)
+        put_stripe_secret(svc.settings.stripe_secret_name, stripe)
+        populated = _populate(svc, customers, stripe, Gateway())
         forget_moto_copies()
         yield populated

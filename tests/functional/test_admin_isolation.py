@@ -114,6 +114,8 @@ CASES = {
     ),
     "POST /v1/admin/staff": ("/v1/admin/staff", {"name": "Eve", "email": "eve@example.com"}, "own"),
     "GET /v1/admin/staff": ("/v1/admin/staff", None, "empty"),
+    "GET /v1/admin/autopay/runs": ("/v1/admin/autopay/runs", None, "empty"),
+    "GET /v1/admin/autopay/runs/{run_id}": ("/v1/admin/autopay/runs/2026-05-01T15:00Z", None, 404),
 }
 
 
