@@ -10,7 +10,7 @@ a customer's demo state beyond that is reached by the steps in `STATE_STEPS`, th
 identity services: the active and past-due customers accept an invite with their business's
 demo password (`demo_password`), the invited ones have a live invite link; the AutoPay
 customer has `pm_card_visa` saved, the way the portal saves it (a SetupIntent confirmed at
-the fake Stripe with the publishable key). AutoPay itself arrives with the AutoPay feature.
+the fake Stripe with the publishable key) and AutoPay on with it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from portico.domain.customer import CustomerRecord
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
 from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose
-from portico.services import portals, records, wallet
+from portico.services import autopay, portals, records, wallet
 from portico.services.accounts import accept_link, issue_link
 from portico.services.scope import customer_scope
 
@@ -139,16 +139,7 @@ def save_test_card(
 ) -> LoadedCustomer:
     """Save `pm_card_visa` through the wallet service, with the SetupIntent confirmed at the
     (fake) Stripe as the browser's Stripe.js would: the card never passes through Portico."""
-    overview = svc.customers.overview(business.business_id, customer.customer_id)
-    if overview is None:
-        raise ValueError(f"demo customer {customer.customer_id} is not loaded")
-    principal = Principal(
-        role=Role.CUSTOMER,
-        business_id=business.business_id,
-        subject=customer.customer_id,
-        customer_id=customer.customer_id,
-        scope=customer_scope(overview),
-    )
+    principal = _session(svc, business, customer)
     started = wallet.start_setup(svc, principal, "card")
     confirm = urllib.request.Request(  # noqa: S310 - the fake Stripe's http://127.0.0.1 address
         f"{svc.stripe.api_base}/v1/setup_intents/{started.setup_intent_id}/confirm",
@@ -169,10 +160,37 @@ def save_test_card(
     return customer
 
 
-# The AutoPay feature appends "turn AutoPay on" to ACTIVE_AUTOPAY; the states without a
-# login stay as they are.
+def turn_autopay_on(
+    svc: Services, business: LoadedBusiness, customer: LoadedCustomer
+) -> LoadedCustomer:
+    """Agree to AutoPay with the saved card, as the customer would in the portal (the
+    consent, with its text, is in their activity log)."""
+    principal = _session(svc, business, customer)
+    [method] = wallet.list_methods(svc, principal)
+    change = autopay.AutoPayChange(
+        enabled=True, payment_method_id=method.payment_method_id, accept_terms=True
+    )
+    autopay.set_autopay(svc, principal, change, client_ip="127.0.0.1")
+    return customer
+
+
+def _session(svc: Services, business: LoadedBusiness, customer: LoadedCustomer) -> Principal:
+    """What a signed-in session of the customer would carry."""
+    overview = svc.customers.overview(business.business_id, customer.customer_id)
+    if overview is None:
+        raise ValueError(f"demo customer {customer.customer_id} is not loaded")
+    return Principal(
+        role=Role.CUSTOMER,
+        business_id=business.business_id,
+        subject=customer.customer_id,
+        customer_id=customer.customer_id,
+        scope=customer_scope(overview),
+    )
+
+
+# The states without a login stay as they are.
 STATE_STEPS: dict[DemoState, tuple[Step, ...]] = {
-    DemoState.ACTIVE_AUTOPAY: (create_login, save_test_card),
+    DemoState.ACTIVE_AUTOPAY: (create_login, save_test_card, turn_autopay_on),
     DemoState.ACTIVE_NO_PAYMENT_METHOD: (create_login,),
     DemoState.INVITED: (invite,),
     DemoState.NOT_INVITED: (),
