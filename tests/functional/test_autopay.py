@@ -266,3 +266,88 @@ def test_given_an_invoice_edited_after_selection_then_the_new_amount_is_charged(
 
     assert (outcome.outcome.value, outcome.amount) == ("charged", 4000)
     assert my_invoice(ana, "inv-1")["amount_paid"] == 4000
+
+
+def test_given_a_charge_three_days_away_then_one_notice_with_pay_now_and_hold_links(
+    world, fake_stripe, services, outbox
+):
+    biz, ana, _ = world
+    card = add_card(fake_stripe, ana)
+    turn_on(ana, card["payment_method_id"])
+    invoice(biz, "inv-1", due_date="2026-05-04", autopay_eligible=True)
+    invoice(biz, "inv-far", due_date="2026-05-20", autopay_eligible=True)
+
+    run(services)
+    run(services)  # a later run the same day: told already
+    deliver_all()
+
+    [notice] = outbox.to("ana@example.com")
+    assert "$99.00" in notice.subject
+    assert "Visa ending 4242" in notice.text
+    assert "/p/sparkling-pools/invoices/inv-1?hold=1" in notice.text
+    assert my_invoice(ana, "inv-1")["status"] == "sent"  # told, not charged
+
+
+def test_given_an_autopay_card_expiring_within_30_days_then_one_warning(
+    world, fake_stripe, services, outbox, clock
+):
+    _, ana, _ = world
+    card = add_card(fake_stripe, ana)
+    turn_on(ana, card["payment_method_id"])
+    expires = date(card["exp_year"], card["exp_month"], 1)
+    clock.set(clock.now().replace(year=expires.year, month=expires.month, day=5))
+
+    run(services)
+    run(services)
+    deliver_all()
+
+    [warning] = [m for m in outbox.to("ana@example.com") if "expires" in m.subject]
+    assert "/p/sparkling-pools/payment-methods" in warning.text
+
+
+def test_given_a_failed_run_when_the_next_run_finishes_it_then_the_business_gets_a_summary(
+    world, fake_stripe, services, outbox, clock
+):
+    biz, ana, ben = world
+    declined = add_card(fake_stripe, ana, "pm_card_chargeCustomerFail")
+    turn_on(ana, declined["payment_method_id"])
+    visa = add_card(fake_stripe, ben)
+    turn_on(ben, visa["payment_method_id"])
+    invoice(biz, "inv-1", due_date="2026-05-01", autopay_eligible=True)
+    invoice(biz, "inv-2", customer_id="cust-2", due_date="2026-05-01", autopay_eligible=True)
+    summary, _ = run(services)
+
+    clock.set(clock.now() + timedelta(minutes=15))
+    run(services)
+    deliver_all()
+
+    listed = call("GET", "/v1/admin/autopay/runs", api_key=biz.api_key).json()["items"]
+    [first] = [r for r in listed if r["run_id"] == summary.run_id]
+    assert (first["charged"], first["failed"], first["retries_scheduled"]) == (1, 1, 1)
+    [report] = outbox.to("office@example.com")
+    assert "1 charged, 1 failed" in report.subject
+    assert "Ana Lopez" in report.text
+
+
+def test_given_a_declined_autopay_charge_then_the_customer_can_pay_at_once_with_a_new_card(
+    world, fake_stripe, services
+):
+    biz, ana, _ = world
+    declined = add_card(fake_stripe, ana, "pm_card_chargeCustomerFail")
+    turn_on(ana, declined["payment_method_id"])
+    invoice(biz, "inv-1", due_date="2026-05-01", autopay_eligible=True)
+    run(services)
+    visa = add_card(fake_stripe, ana)
+
+    paid = call(
+        "POST",
+        "/v1/me/payments",
+        {"invoice_ids": ["inv-1"], "payment_method_id": visa["payment_method_id"]},
+        headers={**ana, "idempotency-key": "pay-after-decline-1"},
+    )
+
+    assert paid.status == 200, paid.body
+    assert my_invoice(ana, "inv-1")["status"] == "paid"
+    clock_later = services.clock.now() + timedelta(days=3)
+    services.clock.set(clock_later)
+    assert run(services)[1] == []  # the retry has nothing left to charge

@@ -317,6 +317,7 @@ class AutoPayRepository:
         item = AutoPayRunItem(*AutoPayRunItem.keys(business_id, run_id))
         item.update(
             actions=[
+                AutoPayRunItem.entity.set(AutoPayRunItem),  # an update may create it
                 AutoPayRunItem.started_at.set(AutoPayRunItem.started_at | now),
                 AutoPayRunItem.selected.set(selected),
                 AutoPayRunItem.expires_at.set(now + RUN_RETENTION),

@@ -21,7 +21,11 @@ class DynamoWindowCounter:
         expires = datetime.fromtimestamp(second, UTC) + timedelta(minutes=1)
         try:
             item.update(
-                actions=[RateWindowItem.calls.add(1), RateWindowItem.expires_at.set(expires)],
+                actions=[
+                    RateWindowItem.entity.set(RateWindowItem),
+                    RateWindowItem.calls.add(1),
+                    RateWindowItem.expires_at.set(expires),
+                ],
                 condition=RateWindowItem.calls.does_not_exist() | (RateWindowItem.calls < limit),
             )
         except UpdateError as error:

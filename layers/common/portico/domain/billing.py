@@ -64,6 +64,14 @@ class InvoiceRecord(DomainModel):
         return sum(line.amount for line in self.lines)
 
 
+AUTOPAY_PAYMENT_PREFIX = "ap_"
+
+
+def is_autopay_payment(payment_id: str) -> bool:
+    """Whether a payment id is one of AutoPay's (`ap_...`; customers' are `pay_...`)."""
+    return payment_id.startswith(AUTOPAY_PAYMENT_PREFIX)
+
+
 class AppliedPayment(DomainModel):
     """A payment (or part of one) applied to an invoice."""
 
@@ -115,13 +123,15 @@ class Invoice(InvoiceRecord):
     @property
     def autopay_due(self) -> bool:
         """Whether AutoPay has this invoice to deal with (at its due date or retry date). A
-        held one is included: the run reports it as skipped, once per due date."""
+        held one is included: the run reports it as skipped, once per due date. So is one
+        AutoPay's own payment holds: if that payment's worker died, the next run finishes
+        it (a customer's payment holding it takes it out)."""
         return (
             self.status is CrmInvoiceStatus.SENT
             and self.amount_due > 0
             and self.autopay_eligible
             and self.autopay_customer
-            and self.payment_pending is None
+            and (self.payment_pending is None or is_autopay_payment(self.payment_pending))
             and self.autopay_done_for != self.due_date
         )
 

@@ -199,10 +199,10 @@ def _finish_runs(svc: Services, business_id: str, now: datetime) -> int:
 # --- the charge worker ------------------------------------------------------------------------
 
 
-def charge_job(svc: Services, job: ChargeJob) -> RunOutcome:
+def charge_job(svc: Services, job: ChargeJob) -> RunOutcome | None:
     """Charge one job's invoice if AutoPay still has it to charge, and record the outcome in
-    the job's run. Raises `GatewayUnavailable` (Stripe's answer unknown) and DynamoDB errors
-    for the queue to deliver the job again."""
+    the job's run (None: nothing new to report). Raises `GatewayUnavailable` (Stripe's answer
+    unknown) and DynamoDB errors for the queue to deliver the job again."""
     now = svc.clock.now()
     owner = svc.wallets.owner(job.business_id, job.customer_id)
     invoice = svc.autopay.invoice(job.business_id, job.customer_id, job.invoice_id)
@@ -227,6 +227,9 @@ def charge_job(svc: Services, job: ChargeJob) -> RunOutcome:
         )
         if invoice.payment_pending != expected:
             return skipped("payment_in_progress")  # the customer is paying it right now
+        ours = svc.payment_records.get(job.business_id, job.customer_id, expected)
+        if ours is not None and ours.status is PaymentStatus.PROCESSING:
+            return None  # a bank debit on its way: reported when it started
     elif not invoice.autopay_due:
         reason = "not_eligible"
         if invoice.status is not CrmInvoiceStatus.SENT or invoice.amount_due <= 0:

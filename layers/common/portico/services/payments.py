@@ -30,6 +30,7 @@ from portico.bootstrap import Services
 from portico.data.payments import AutoPayAfterFailure
 from portico.data.transactions import ConditionsFailed
 from portico.domain.billing import (
+    AUTOPAY_PAYMENT_PREFIX,
     OPEN_PAYMENT_STATUSES,
     CrmInvoiceStatus,
     Invoice,
@@ -469,7 +470,7 @@ def autopay_payment_id(business_id: str, invoice_id: str, due_on: date, attempt:
     """AutoPay's payment of an invoice for a due date and attempt: named by them, so two
     runs (or a job delivered twice) make the same payment, and Stripe sees the same key."""
     material = f"{business_id}\n{invoice_id}\n{due_on.isoformat()}\n{attempt}"
-    return f"ap_{hashlib.sha256(material.encode()).hexdigest()[:24]}"
+    return f"{AUTOPAY_PAYMENT_PREFIX}{hashlib.sha256(material.encode()).hexdigest()[:24]}"
 
 
 def charge_autopay(svc: Services, owner: WalletOwner, invoice: Invoice) -> Payment | None:
