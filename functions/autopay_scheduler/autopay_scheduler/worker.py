@@ -39,8 +39,8 @@ def charge(worker_services: Services, record: SQSRecord) -> None:
         extra={
             "run_id": job.run_id,
             "business_id": job.business_id,
-            "outcome": outcome.outcome.value,
-            "reason": outcome.reason,
+            "outcome": outcome.outcome.value if outcome else None,
+            "reason": outcome.reason if outcome else None,
         },
     )
 

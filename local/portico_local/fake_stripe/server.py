@@ -382,6 +382,7 @@ class _Answer:
 
 class _Handler(BaseHTTPRequestHandler):
     """One HTTP request to the fake: `/v1/...` as Stripe, `/_fake/...` for the tests."""
+
     # Headers and body go out in separate writes: without this a reused connection waits
     # for the client's delayed acknowledgement (~40 ms) on every call.
     disable_nagle_algorithm = True
