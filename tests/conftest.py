@@ -36,8 +36,13 @@ from portico.clock import ManualClock
 from portico.config import Settings
 from portico_local.fake_stripe import FakeStripe
 from tests.support.aws_calls import AwsCallCounter, install_counter
+from tests.support.fast_moto import install_fast_transactions
 
 install_counter()
+# moto's TransactWriteItems copies whole tables; PORTICO_TEST_MOTO_TRANSACTIONS=moto keeps it,
+# to compare a run against moto's own.
+if os.environ.get("PORTICO_TEST_MOTO_TRANSACTIONS") != "moto":
+    install_fast_transactions()
 
 CLOCK = ManualClock()
 SERVICES = bootstrap.Services.build(Settings.from_env(), CLOCK)

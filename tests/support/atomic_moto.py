@@ -1,10 +1,9 @@
 """DynamoDB's atomicity for tests that call moto from several threads.
 
 DynamoDB applies each request (a TransactWriteItems included) atomically. In-process moto does
-not lock: two threads' transactions can both pass their conditions, and a failed transaction
-restores a copy of the whole table, undoing other threads' writes. Serialising moto's DynamoDB
-requests gives the threads DynamoDB's guarantee, no more, so a concurrency test checks
-Portico's conditions rather than moto's races.
+not lock: two threads' transactions can both pass their conditions before either writes.
+Serialising moto's DynamoDB requests gives the threads DynamoDB's guarantee, no more, so a
+concurrency test checks Portico's conditions rather than moto's races.
 """
 
 from __future__ import annotations
