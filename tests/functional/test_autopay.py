@@ -117,7 +117,10 @@ def test_given_consent_then_it_is_logged_with_its_text_method_time_and_address(w
     assert details["terms_text"] == shown["terms"]["text"]
     assert details["payment_method_id"] == card["payment_method_id"]
     assert details["client_ip"]
-    assert call("GET", "/v1/me", headers=ana).json()["autopay"]["enabled"] is True
+    assert call("GET", "/v1/me", headers=ana).json()["autopay"] == {
+        "enabled": True,
+        "payment_method": card["payment_method_id"],
+    }
 
 
 def test_given_the_business_forbids_turning_it_off_then_403_with_its_message(world, fake_stripe):

@@ -109,7 +109,9 @@ def dashboard(svc: Services, principal: Principal) -> Dashboard:
         past_due=past_due > 0,
         credit_balance=customer.credit_balance,
         credits_enabled=overview.portal.credits.enabled and "payments" in tabs,
-        autopay=AutoPayState(enabled=customer.autopay_enabled),
+        autopay=AutoPayState(
+            enabled=customer.autopay_enabled, payment_method=customer.autopay_method_id
+        ),
         next_visit=NextVisit(visit_id=upcoming[0][1], date=upcoming[0][0]) if upcoming else None,
         open_invoice_count=len(overview.open_invoices),
         open_estimate_count=len(open_estimates),
