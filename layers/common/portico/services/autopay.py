@@ -29,6 +29,7 @@ from portico.errors import (
 from portico.identity.principal import Principal
 from portico.services.payments import PaymentMethodId
 from portico.services.scope import require_tab, session_customer
+from portico.services.wallet import session_owner
 
 TERMS_VERSION = "2026-12-03"
 Language = Literal["en", "es"]
@@ -69,15 +70,6 @@ class AutoPayChange(DomainModel):
     language: Language = "en"
 
 
-def _owner(svc: Services, principal: Principal) -> WalletOwner:
-    business_id, customer_id, tabs, _ = session_customer(principal)
-    require_tab(tabs, "payments")
-    owner = svc.wallets.owner(business_id, customer_id)
-    if owner is None:
-        raise UnauthorizedError("This account no longer exists; sign in again.")
-    return owner
-
-
 def _timing(policy: AutoPaySettings, language: Language) -> str:
     if language == "es":
         return {
@@ -92,44 +84,39 @@ def _timing(policy: AutoPaySettings, language: Language) -> str:
     }[policy.charge_timing]
 
 
+_TERMS: dict[Language, dict[str, str]] = {
+    "en": {
+        "authorize": (
+            "I authorize {business} to charge my {method} for the amount due on each invoice "
+            "{business} marks for AutoPay, {timing}, including any already due, until I turn "
+            "AutoPay off. I will get a receipt for every charge"
+        ),
+        "notice": " and a notice {days} days before each one",
+        "locked": " To turn it off, I will contact {business}.",
+    },
+    "es": {
+        "authorize": (
+            "Autorizo a {business} a cargar en mi {method} el importe pendiente de cada "
+            "factura que {business} marque para pago automático, {timing}, incluidas las ya "
+            "vencidas, hasta que desactive el pago automático. Recibiré un recibo por cada cargo"
+        ),
+        "notice": " y un aviso {days} días antes de cada uno",
+        "locked": " Para desactivarlo, contactaré con {business}.",
+    },
+}
+
+
 def terms_for(owner: WalletOwner, method: PaymentMethod, language: Language = "en") -> AutoPayTerms:
     """The authorization text for AutoPay with `method`, in the customer's language."""
     policy = owner.portal.autopay
     business, summary, timing = owner.business_name, method.summary, _timing(policy, language)
-    if language == "es":
-        text = (
-            f"Autorizo a {business} a cargar en mi {summary} el importe pendiente de cada "
-            f"factura que {business} marque para pago automático, {timing}, incluidas las ya "
-            "vencidas, hasta que desactive el pago automático. Recibiré un recibo por cada cargo"
-            + (
-                f" y un aviso {policy.notice_days} días antes de cada uno"
-                if policy.notice_days and policy.charge_timing is not ChargeTiming.ON_SEND
-                else ""
-            )
-            + "."
-            + (
-                ""
-                if policy.customers_may_disable
-                else f" Para desactivarlo, contactaré con {business}."
-            )
-        )
-    else:
-        text = (
-            f"I authorize {business} to charge my {summary} for the amount due on each invoice "
-            f"{business} marks for AutoPay, {timing}, including any already due, until I turn "
-            "AutoPay off. I will get a receipt for every charge"
-            + (
-                f" and a notice {policy.notice_days} days before each one"
-                if policy.notice_days and policy.charge_timing is not ChargeTiming.ON_SEND
-                else ""
-            )
-            + "."
-            + (
-                ""
-                if policy.customers_may_disable
-                else f" To turn it off, I will contact {business}."
-            )
-        )
+    words = _TERMS[language]
+    text = words["authorize"].format(business=business, method=summary, timing=timing)
+    if policy.notice_days and policy.charge_timing is not ChargeTiming.ON_SEND:
+        text += words["notice"].format(days=policy.notice_days)
+    text += "."
+    if not policy.customers_may_disable:
+        text += words["locked"].format(business=business)
     return AutoPayTerms(version=TERMS_VERSION, text=text)
 
 
@@ -155,7 +142,7 @@ def get_autopay(
 ) -> AutoPayView:
     """The customer's AutoPay and the terms they would agree to (for `payment_method_id`,
     else their AutoPay or default method)."""
-    owner = _owner(svc, principal)
+    owner = session_owner(svc, principal)
     view = _view(owner, language)
     if payment_method_id:
         method = owner.method(payment_method_id)
@@ -172,7 +159,7 @@ def set_autopay(
     time: choosing another replaces the old one) or off (unless the business forbids it).
     Each change is logged with its terms, method, time and client address."""
     for attempt in range(_SAVE_ATTEMPTS):
-        owner = _owner(svc, principal)
+        owner = session_owner(svc, principal)
         try:
             return _apply(svc, owner, change, client_ip)
         except ConditionsFailed as error:

@@ -42,7 +42,7 @@ from portico.domain.billing import (
 from portico.domain.business import MINIMUM_CHARGE
 from portico.domain.common import Amount, DomainModel, EntityId
 from portico.domain.email_jobs import PaymentFailedNoticeRequested, ReceiptRequested
-from portico.domain.wallet import WalletOwner
+from portico.domain.wallet import PaymentMethod, WalletOwner
 from portico.errors import (
     ConflictError,
     ForbiddenError,
@@ -257,7 +257,7 @@ def _owner(svc: Services, business_id: str, customer_id: str) -> WalletOwner:
     return owner
 
 
-def _method(owner: WalletOwner, payment_method_id: str) -> Any:
+def _method(owner: WalletOwner, payment_method_id: str) -> PaymentMethod:
     method = owner.method(payment_method_id)
     if method is None:
         raise NotFoundError("No such payment method.", code="payment_method_not_found")
@@ -335,25 +335,8 @@ def _pay(
                 "online; contact us to settle this amount.",
                 code="amount_too_small",
             )
-        payment = Payment(
-            payment_id=payment_id,
-            customer_id=owner.customer_id,
-            kind=PaymentKind.BALANCE if request.pay_balance else PaymentKind.INVOICES,
-            amount=charged,
-            currency=owner.currency,
-            status=PaymentStatus.PENDING,
-            method_summary=method.summary if charged else "Account credit",
-            payment_method_id=method.payment_method_id if charged else None,
-            # The plan: what each invoice is to receive, in the order money goes to them.
-            applied_to=[
-                PaymentApplication(
-                    invoice_id=i.invoice_id, invoice_number=i.number, amount=i.amount_due
-                )
-                for i in invoices
-            ],
-            credit_applied=credit,
-            created_at=svc.clock.now(),
-        )
+        kind = PaymentKind.BALANCE if request.pay_balance else PaymentKind.INVOICES
+        payment = _pending(svc, owner, payment_id, kind, method, invoices, credit)
         try:
             return _begin(svc, owner, payment, invoices)
         except ConditionsFailed as error:
@@ -368,6 +351,41 @@ def _pay(
             # The invoices or the credit changed since they were read: read again.
             owner = _owner(svc, owner.business_id, owner.customer_id)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _pending(
+    svc: Services,
+    owner: WalletOwner,
+    payment_id: str,
+    kind: PaymentKind,
+    method: PaymentMethod,
+    invoices: Sequence[Invoice],
+    credit: int,
+    **extra: Any,
+) -> Payment:
+    """A payment of the invoices' amounts due, `credit` of it from account credit, ready to
+    start. Its `applied_to` is the plan: what each invoice is to receive, in the order money
+    goes to them."""
+    charged = sum(i.amount_due for i in invoices) - credit
+    return Payment(
+        payment_id=payment_id,
+        customer_id=owner.customer_id,
+        kind=kind,
+        amount=charged,
+        currency=owner.currency,
+        status=PaymentStatus.PENDING,
+        method_summary=method.summary if charged else "Account credit",
+        payment_method_id=method.payment_method_id if charged else None,
+        applied_to=[
+            PaymentApplication(
+                invoice_id=i.invoice_id, invoice_number=i.number, amount=i.amount_due
+            )
+            for i in invoices
+        ],
+        credit_applied=credit,
+        created_at=svc.clock.now(),
+        **extra,
+    )
 
 
 # --- charging and recording ---------------------------------------------------------------
@@ -492,26 +510,16 @@ def charge_autopay(svc: Services, owner: WalletOwner, invoice: Invoice) -> Payme
             charged = invoice.amount_due - credit
             if 0 < charged < MINIMUM_CHARGE:
                 return None
-            payment = Payment(
-                payment_id=payment_id,
-                customer_id=owner.customer_id,
-                kind=PaymentKind.AUTOPAY,
-                amount=charged,
-                currency=owner.currency,
-                status=PaymentStatus.PENDING,
-                method_summary=method.summary if charged else "Account credit",
-                payment_method_id=method.payment_method_id if charged else None,
-                applied_to=[
-                    PaymentApplication(
-                        invoice_id=invoice.invoice_id,
-                        invoice_number=invoice.number,
-                        amount=invoice.amount_due,
-                    )
-                ],
-                credit_applied=credit,
+            payment = _pending(
+                svc,
+                owner,
+                payment_id,
+                PaymentKind.AUTOPAY,
+                method,
+                [invoice],
+                credit,
                 autopay_due_on=due_on,
                 autopay_attempt=attempt,
-                created_at=svc.clock.now(),
             )
             try:
                 _begin(svc, owner, payment, [invoice])

@@ -39,7 +39,8 @@ class SetupIncompleteError(ConflictError):
     code = "setup_incomplete"
 
 
-def _owner(svc: Services, principal: Principal) -> WalletOwner:
+def session_owner(svc: Services, principal: Principal) -> WalletOwner:
+    """The signed-in customer's wallet, with their business's rules (Payments tab needed)."""
     business_id, customer_id, tabs, _ = session_customer(principal)
     require_tab(tabs, "payments")
     owner = svc.wallets.owner(business_id, customer_id)
@@ -85,7 +86,7 @@ def list_methods(svc: Services, principal: Principal) -> list[PaymentMethod]:
 
 def start_setup(svc: Services, principal: Principal, method_type: MethodType) -> SetupStarted:
     """Create a SetupIntent (off-session use) for the browser to confirm with Stripe."""
-    owner = _owner(svc, principal)
+    owner = session_owner(svc, principal)
     account = _account(svc, owner)
     customer = _stripe_customer(svc, owner, account)
     # Each visit to "add a card" needs a fresh SetupIntent (a confirmed one cannot be
@@ -108,7 +109,7 @@ def save_method(
     """Save the method of a SetupIntent the browser confirmed; returns it and whether this
     call saved it (saving the same SetupIntent again returns the saved method). A SetupIntent
     that is not this customer's is not found; one that has not succeeded is a conflict."""
-    owner = _owner(svc, principal)
+    owner = session_owner(svc, principal)
     if owner.stripe_account is None or owner.stripe_customer is None:
         raise NotFoundError("No such setup.")  # this customer never started one
     account, customer = owner.stripe_account, owner.stripe_customer
@@ -151,7 +152,7 @@ def delete_method(svc: Services, principal: Principal, method_id: str) -> None:
     remaining method becomes the default."""
     from portico.services.autopay import check_method_removable
 
-    owner = _owner(svc, principal)
+    owner = session_owner(svc, principal)
     _mine(owner, method_id)
     check_method_removable(owner, method_id)
     if owner.stripe_account is not None:
@@ -188,7 +189,7 @@ def refresh_method(
 
 def make_default(svc: Services, principal: Principal, method_id: str) -> PaymentMethod:
     """Make a saved method the default; the previous default stops being it."""
-    owner = _owner(svc, principal)
+    owner = session_owner(svc, principal)
     method = _mine(owner, method_id)
     previous = [
         m.payment_method_id
