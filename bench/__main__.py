@@ -1,13 +1,17 @@
 """`make bench`: Portico's figures beside the targets of DESIGN section 5.
 
-    python -m bench                      # under two minutes on a quiet machine
-    python -m bench --quick              # well under a minute, less rigour
+    python -m bench                      # (a)-(d) in two minutes, AutoPay in about ten more
+    python -m bench --quick              # (a)-(d) in well under a minute, AutoPay smaller
+    python -m bench --no-autopay         # (a)-(d) only
+    python -m bench --autopay-only       # (e)-(h) only
     python -m bench --markdown bench.md  # also write the figures to a markdown file
 
 (a) import cost of each handler module in a fresh interpreter, (b) AWS calls per request of
 every route against moto, split between the authorizer and the function, (c) in-process
 latency per route and of the authorizer, (d) the payment routes of (c) with their calls to
-the fake Stripe, the p99 of a payment first. Admin routes are called with the business's API
+the fake Stripe, the p99 of a payment first; then AutoPay (`bench/autopay.py`): (e) a run's
+throughput at two sizes, 10x apart, (f) against its targets, (g) where one charge's time
+goes, (h) the rate limiter on a virtual clock. Admin routes are called with the business's API
 key, the customer's pages (/v1/me...) with a signed-in customer's access token, the public
 sign-in routes with bodies that work (the right password, live links) and the Stripe webhook
 with events signed as Stripe signs them. A missed target prints FAIL; the exit status stays
@@ -378,34 +382,24 @@ def machine() -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the three benchmarks, print them and optionally write markdown. Always exits 0."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bench",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--runs", type=int, default=None, help="fresh imports per module (7)")
-    parser.add_argument("--reads", type=int, default=None, help="timed requests per read (150)")
-    parser.add_argument("--writes", type=int, default=None, help="timed requests per write (75)")
-    parser.add_argument(
-        "--route-seconds",
-        type=float,
-        default=None,
-        help="most seconds per route (requests and their setup), after 20 (2; --quick 1)",
-    )
-    parser.add_argument("--quick", action="store_true", help="3 runs, 30 reads, 15 writes")
-    parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write markdown here")
-    args = parser.parse_args(argv)
+def _sizes(value: str) -> tuple[int, ...]:
+    """`300,3000`: due invoices per AutoPay throughput run."""
+    try:
+        sizes = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a list of numbers") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("each size must be at least 1")
+    return sizes
+
+
+def _routes(args: argparse.Namespace) -> tuple[list[Table], list[Table], dict[str, float]]:
+    """(a)-(d): the tables whose verdicts count, the others, and how long each part took."""
     runs = args.runs or (3 if args.quick else 7)
     reads = args.reads or (30 if args.quick else 150)
     writes = args.writes or (15 if args.quick else 75)
     route_seconds = args.route_seconds or (1.0 if args.quick else 2.0)
-
     started = time.monotonic()
-    taken = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Portico bench, {taken}\n{machine()}\n", flush=True)
-
     import_results = imports.measure(runs)
     import_table = _import_table(import_results, runs)
     print(import_table.text() + "\n", flush=True)
@@ -425,19 +419,98 @@ def main(argv: Sequence[str] | None = None) -> int:
         payments_table = _payments_table(routes, import_results, bench_world)
     print(calls_table.text() + "\n")
     print(latency_table.text() + "\n")
-    print(payments_table.text() + "\n")
+    print(payments_table.text() + "\n", flush=True)
+    spent = {
+        "imports": imported - started,
+        "world": built - imported,
+        "requests": time.monotonic() - built,
+    }
+    # (d) repeats verdicts of (c)
+    return [import_table, calls_table, latency_table], [payments_table], spent
 
-    judged = [import_table, calls_table, latency_table]  # (d) repeats verdicts of (c)
+
+def _autopay(args: argparse.Namespace) -> tuple[list[Table], list[Table], dict[str, float]]:
+    """(e)-(h): the tables whose verdicts count, the others, and how long they took."""
+    from bench import autopay_report
+
+    sizes = args.autopay_sizes or (
+        autopay_report.QUICK_SIZES if args.quick else autopay_report.SIZES
+    )
+    figures = autopay_report.measure(sizes, args.autopay_workers)
+    judged, others = [], []
+    for table, counts in autopay_report.tables(figures):
+        print(table.text() + "\n", flush=True)
+        (judged if counts else others).append(table)
+    return judged, others, {"AutoPay": figures.seconds}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks, print them and optionally write markdown. Always exits 0."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--runs", type=int, default=None, help="fresh imports per module (7)")
+    parser.add_argument("--reads", type=int, default=None, help="timed requests per read (150)")
+    parser.add_argument("--writes", type=int, default=None, help="timed requests per write (75)")
+    parser.add_argument(
+        "--route-seconds",
+        type=float,
+        default=None,
+        help="most seconds per route (requests and their setup), after 20 (2; --quick 1)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 runs, 30 reads, 15 writes; AutoPay at 100 and 1,000 invoices",
+    )
+    section = parser.add_mutually_exclusive_group()
+    section.add_argument("--autopay-only", action="store_true", help="only AutoPay, (e)-(h)")
+    section.add_argument("--no-autopay", action="store_true", help="leave AutoPay out")
+    parser.add_argument(
+        "--autopay-sizes",
+        type=_sizes,
+        default=None,
+        metavar="N,N",
+        help="due invoices per AutoPay throughput run (300,3000; --quick 100,1000); the "
+        "scaling target compares the smallest and the largest",
+    )
+    parser.add_argument(
+        "--autopay-workers", type=int, default=2, help="AutoPay charge worker threads (2)"
+    )
+    parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write markdown here")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    taken = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Portico bench, {taken}\n{machine()}\n", flush=True)
+
+    judged: list[Table] = []
+    tables: list[Table] = []
+    spent: dict[str, float] = {}
+    parts = []
+    if not args.autopay_only:
+        parts.append(_routes)
+    if not args.no_autopay:
+        parts.append(_autopay)
+    for part in parts:
+        counted, others, took = part(args)
+        judged += counted
+        tables += [*counted, *others]
+        spent.update(took)
+    tables.sort(key=lambda table: table.title)  # (a), (b), ... whatever counts
+
     failures = sum(table.failures for table in judged)
-    tables = [*judged, payments_table]
     elapsed = time.monotonic() - started
     summary = (
         f"{failures} figure(s) FAIL their DESIGN section 5 target"
         if failures
         else "every figure meets its DESIGN section 5 target"
     ) + (
-        f" (bench took {elapsed:.0f} s: imports {imported - started:.0f} s, world "
-        f"{built - imported:.0f} s, requests {time.monotonic() - built:.0f} s)"
+        f" (bench took {elapsed:.0f} s: "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spent.items())
+        + ")"
     )
     print(summary)
 
