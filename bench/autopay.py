@@ -53,6 +53,7 @@ from typing import Any
 from bench import world as bench_world
 
 # isort: split
+import boto3
 from botocore.client import BaseClient
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
@@ -903,12 +904,83 @@ def _by_operation(calls: Counter[str]) -> Counter[str]:
     return found
 
 
+# --- moto's own floor -------------------------------------------------------------------------
+
+
+@dataclass
+class Floor:
+    """What moto alone takes, here, for the two writes DESIGN 4.4 needs per charge."""
+
+    claim_ms: float  # a conditional UpdateItem
+    record_ms: float  # a TransactWriteItems of a Put and a conditional Update
+    items: int
+
+
+def floor(items: int = 2_000, repeats: int = 300) -> Floor:
+    """Bare boto3 calls against moto (fast transactions installed, as in the runs), on a table
+    of `items` items: no Portico, no PynamoDB, no Stripe."""
+    with mock_aws():
+        if install_fast_transactions is not None:
+            install_fast_transactions()
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        key_schema = [("PK", "HASH"), ("SK", "RANGE")]
+        client.create_table(
+            TableName="floor",
+            KeySchema=[{"AttributeName": name, "KeyType": kind} for name, kind in key_schema],
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": "S"} for name, _ in key_schema
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        for n in range(items):
+            item = {"PK": {"S": f"C#{n % 100}"}, "SK": {"S": f"INV#{n}"}, "v": {"N": "0"}}
+            client.put_item(TableName="floor", Item=item)
+        invoice = {"PK": {"S": "C#1"}, "SK": {"S": "INV#101"}}
+        bump = {
+            "TableName": "floor",
+            "Key": invoice,
+            "UpdateExpression": "SET v = v + :one",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+        made = Counter[str]()
+
+        def claim() -> None:
+            client.update_item(**bump)
+
+        def record() -> None:
+            made["payments"] += 1
+            payment = {"PK": {"S": f"PAY#{made['payments']}"}, "SK": {"S": "PAY"}}
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": "floor",
+                            "Item": payment,
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {"Update": bump},
+                ]
+            )
+
+        timed = []
+        for call in (claim, record):
+            for _ in range(20):
+                call()
+            started = time.perf_counter()
+            for _ in range(repeats):
+                call()
+            timed.append((time.perf_counter() - started) / repeats * 1000)
+    return Floor(claim_ms=timed[0], record_ms=timed[1], items=items)
+
+
 # --- fresh interpreters -----------------------------------------------------------------------
 
 
 def _child(conn: Any, action: str, args: tuple[Any, ...]) -> None:
     try:
-        result = measure(*args) if action == "measure" else profile(*args)
+        result = {"measure": measure, "profile": profile, "floor": floor}[action](*args)
     except BaseException as error:
         conn.send(("error", "".join(traceback.format_exception(error))))
     else:
@@ -917,8 +989,8 @@ def _child(conn: Any, action: str, args: tuple[Any, ...]) -> None:
 
 
 def in_child(action: str, *args: Any) -> Any:
-    """`measure(*args)` or `profile(*args)` in a fresh interpreter (spawned: nothing of this
-    process's moto, memory or imports comes along), its result returned here."""
+    """`measure(*args)`, `profile(*args)` or `floor(*args)` in a fresh interpreter (spawned:
+    nothing of this process's moto, memory or imports comes along), its result returned here."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")

@@ -17,7 +17,7 @@ from bench import ratesim
 from bench.report import Table, calls_text, verdict
 
 if TYPE_CHECKING:
-    from bench.autopay import Profile, RunResult
+    from bench.autopay import Floor, Profile, RunResult
 
 SIZES = (300, 3000)
 QUICK_SIZES = (100, 1000)
@@ -28,6 +28,7 @@ KEPT_ALLOWANCE = 50  # objects outside moto a run may leave alive whatever its s
 class AutoPayFigures:
     runs: list[RunResult]
     profile: Profile
+    floor: Floor
     rates: list[ratesim.RateResult]
     seconds: float
 
@@ -51,8 +52,10 @@ def measure(
         runs.append(run)
     say(f"AutoPay: profiling {autopay.PROFILE_INVOICES} charges ...")
     profile = autopay.in_child("profile", autopay.PROFILE_INVOICES, autopay.PROFILE_TRACED)
+    say("AutoPay: timing moto's own floor ...")
+    floor = autopay.in_child("floor")
     rates = [ratesim.simulate(workers=k) for k in ratesim.SWEEP]
-    return AutoPayFigures(runs, profile, rates, time.monotonic() - started)
+    return AutoPayFigures(runs, profile, floor, rates, time.monotonic() - started)
 
 
 def _kib(mb: float) -> float:
@@ -231,6 +234,18 @@ def targets_table(figures: AutoPayFigures) -> Table:
         f"({profile.per_charge_ms * shares['portico']:.1f} ms a charge in (g)) "
         f"{TARGET_INVOICES * profile.per_charge_ms * shares['portico'] / 1000:,.0f} s on one "
         f"core",
+        "INFO",
+    )
+    floor = figures.floor
+    floor_ms = floor.claim_ms + floor.record_ms
+    table.add(
+        "moto's floor (why the target is out of reach in-process)",
+        f"the two writes DESIGN 4.4 needs per charge, as bare boto3 calls against moto on "
+        f"{floor.items:,} items: a conditional UpdateItem (the claim) {floor.claim_ms:.1f} ms "
+        f"+ a two-item TransactWriteItems (the record) {floor.record_ms:.1f} ms = "
+        f"{floor_ms:.1f} ms, so {TARGET_INVOICES:,} charges take at least "
+        f"{TARGET_INVOICES * floor_ms / 1000:,.0f} s on the one core moto runs on, with "
+        f"Portico, PynamoDB and Stripe costing nothing",
         "INFO",
     )
     ratio = (largest.seconds / smallest.seconds) if smallest.seconds else float("inf")
