@@ -75,7 +75,8 @@ def test_given_photos_on_a_visit_then_the_customer_sees_them_with_links_that_dow
     downloaded = {p["kind"]: requests.get(p["url"], timeout=10).content for p in visit["photos"]}
     assert downloaded == {"before": before, "after": after}
     assert visit["photos"][1]["caption"] == "Green water"
-    assert visit["technician"] == "Sam" and visit["notes"] == "Cleaned filter; pH 7.4."
+    assert visit["technician"] == "Sam"
+    assert visit["notes"] == "Cleaned filter; pH 7.4."
     assert visit["upcoming"] is False
 
 
@@ -231,7 +232,8 @@ def test_a_visit_moved_to_another_customer_leaves_its_photos_behind(world, servi
 
     assert get(headers, "/v1/me/visits/v-past").status == 404
     stored = call("GET", "/v1/admin/visits/v-past", api_key=biz.api_key).json()
-    assert stored["customer_id"] == "cust-2" and stored["photos"] == []
+    assert stored["customer_id"] == "cust-2"
+    assert stored["photos"] == []
     key = f"files/{biz.business_id}/cust-1/visits/v-past/{grant['photo']['photo_id']}"
     assert services.file_store.describe(key) is None
 
