@@ -72,7 +72,10 @@ def customer_pages(biz, services):
     headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
     request = {"service": "Repair", "description": "The pump is loud."}
     filed = call(
-        "POST", "/v1/me/work-requests", request, headers={**headers, "idempotency-key": "calls-1"}
+        "POST",
+        "/v1/me/work-requests",
+        request,
+        headers={**headers, "idempotency-key": "calls-request-1"},
     )
     assert filed.status == 201, filed.body
     return headers, created.json()["document"]["document_id"]
