@@ -232,9 +232,10 @@ def _create_buckets(template: dict[str, Any], portal_base_url: str) -> None:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning})
         cors = props.get("CorsConfiguration")
         if cors:
+            # CloudFormation's CorsRule names the API's MaxAgeSeconds `MaxAge`.
             rules = [
                 {
-                    **rule,
+                    **{("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()},
                     "AllowedOrigins": [
                         portal_base_url if isinstance(origin, dict) else origin
                         for origin in rule["AllowedOrigins"]
