@@ -71,10 +71,10 @@ def test_given_photos_on_a_visit_then_the_customer_sees_them_with_links_that_dow
 
     visit = get(headers, "/v1/me/visits/v-past").json()
 
-    assert [photo["kind"] for photo in visit["photos"]] == ["after", "before"]
+    assert [photo["kind"] for photo in visit["photos"]] == ["before", "after"]
     downloaded = {p["kind"]: requests.get(p["url"], timeout=10).content for p in visit["photos"]}
     assert downloaded == {"before": before, "after": after}
-    assert visit["photos"][1]["caption"] == "Green water"
+    assert visit["photos"][0]["caption"] == "Green water"
     assert visit["technician"] == "Sam"
     assert visit["notes"] == "Cleaned filter; pH 7.4."
     assert visit["upcoming"] is False
@@ -245,9 +245,17 @@ def test_photo_of_an_unknown_visit_is_404(world):
     assert response.status == 404
 
 
-def test_with_the_service_history_tab_off_the_routes_refuse(world, services):
+@pytest.mark.parametrize(
+    ("tab", "paths"),
+    [
+        ("service_history", ["/v1/me/visits", "/v1/me/visits/v-past"]),
+        ("documents", ["/v1/me/documents", "/v1/me/documents/doc_1"]),
+        ("work_requests", ["/v1/me/work-requests"]),
+    ],
+)
+def test_with_a_tab_off_its_routes_refuse(world, tab, paths):
     biz, _ = world
-    put(biz, "/v1/admin/portal", {"tabs": {"service_history": False}})
+    put(biz, "/v1/admin/portal", {"tabs": {tab: False}})
     headers = bearer(
         call(
             "POST",
@@ -255,9 +263,10 @@ def test_with_the_service_history_tab_off_the_routes_refuse(world, services):
             {"email": "ana@example.com", "password": "correct horse battery staple"},
         )
     )
-    response = get(headers, "/v1/me/visits")
-    assert response.status == 403
-    assert response.json()["error"]["code"] == "service_history_unavailable"
+    for path in paths:
+        response = get(headers, path)
+        assert response.status == 403, path
+        assert response.json()["error"]["code"] == f"{tab}_unavailable"
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from portico.domain.billing import CrmInvoiceStatus, Invoice
 from portico.domain.business import ApiKey, Business, PortalSettings
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
-from portico.domain.files import VisitPhoto
+from portico.domain.files import PhotoKind, VisitPhoto
 from portico.domain.overview import CustomerOverview, OpenInvoice
 from portico.domain.service import Estimate, EstimateStatus, Visit, VisitStatus
 from portico.errors import ConflictError, ValidationFailedError
@@ -654,7 +654,10 @@ def to_visit(item: VisitItem) -> Visit:
         VisitPhoto(photo_id=photo_id, **_photo_values(value))
         for photo_id, value in plain(item.photos or {}).items()
     ]
-    values["photos"] = sorted(photos, key=lambda photo: (photo.kind, photo.added_at))
+    # Before photos first, then after, each in the order they were added.
+    values["photos"] = sorted(
+        photos, key=lambda photo: (photo.kind is not PhotoKind.BEFORE, photo.added_at)
+    )
     return Visit(visit_id=item.sk.split("#", 1)[1], **values)
 
 
