@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 
 from portico.data.events import DomainEventItem
-from portico.data.items import ActivityItem
+from portico.data.items import ActivityItem, BusinessItem
+from portico.domain.email_jobs import WorkRequestReceived
 from portico_local.queues import deliver_all
 from tests.functional.test_invites import outbox as outbox  # the fixture
+from tests.functional.test_mailer import in_flight
 from tests.functional.test_service_history import upload
 from tests.support.api import call
 from tests.support.factories import a_business, customer_body
@@ -307,3 +309,27 @@ def test_the_customer_list_is_one_query(world, aws_calls):
     with aws_calls.counting():
         assert call("GET", "/v1/me/work-requests", headers=ana).status == 200
     assert dict(aws_calls.calls) == {"dynamodb:Query": 1}
+
+
+def test_the_office_email_job_delivered_twice_sends_once(world, outbox, services):
+    biz, ana, _ = world
+    filed = file(ana, request_body()).json()
+    job = WorkRequestReceived(
+        business_id=biz.business_id, customer_id="cust-1", work_request_id=filed["work_request_id"]
+    )
+    services.email_jobs.enqueue([job])  # a duplicate of the one the request queued
+
+    deliver_all()
+
+    assert len(outbox.to("office@sparkling.example")) == 1
+
+
+def test_without_an_office_email_the_job_is_dropped_not_retried(world, outbox, services):
+    biz, ana, _ = world
+    put(biz, "/v1/admin/portal", {"contact": {"phone": "(512) 555-0100"}})
+    # The business record's own contact email is the fallback; take it away too.
+    BusinessItem(*BusinessItem.keys(biz.business_id)).update(actions=[BusinessItem.contact.set({})])
+    assert file(ana, request_body()).status == 201
+    assert deliver_all() == 1
+    assert outbox.messages == []
+    assert in_flight(services) == 0
