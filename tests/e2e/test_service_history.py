@@ -92,6 +92,10 @@ def test_a_photo_link_opens_that_photo_only(runtime, maria):
 def test_another_customer_cannot_see_her_visit_or_document(runtime, demo, maria):
     james = headers_of(runtime, customer_in(demo, "active_no_payment_method"))
     assert runtime.request("GET", "/v1/me/visits/visit-3001", headers=james).status == 404
+    visit = runtime.request("GET", "/v1/me/visits/visit-3001", headers=maria).json()
+    photo_path = f"/v1/me/visits/visit-3001/photos/{visit['photos'][0]['photo_id']}"
+    assert runtime.request("GET", photo_path, headers=maria).status == 200
+    assert runtime.request("GET", photo_path, headers=james).status == 404
     [document] = runtime.request("GET", "/v1/me/documents", headers=maria).json()["items"]
     path = f"/v1/me/documents/{document['document_id']}"
     assert runtime.request("GET", path, headers=james).status == 404

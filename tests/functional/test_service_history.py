@@ -151,6 +151,19 @@ def test_visit_detail_is_one_getitem(world, aws_calls):
     assert dict(aws_calls.calls) == {"dynamodb:GetItem": 1}
 
 
+def test_one_photo_with_a_fresh_link_and_another_customers_photo_is_not_found(world):
+    biz, headers = world
+    mine = add_photo(biz, "v-past")["photo"]["photo_id"]
+    theirs = add_photo(biz, "v-ben")["photo"]["photo_id"]
+
+    photo = get(headers, f"/v1/me/visits/v-past/photos/{mine}")
+    assert photo.status == 200, photo.body
+    assert requests.get(photo.json()["url"], timeout=10).status_code == 200
+    assert get(headers, f"/v1/me/visits/v-ben/photos/{theirs}").status == 404
+    # Ben's photo id under Ana's own visit is no more hers.
+    assert get(headers, f"/v1/me/visits/v-past/photos/{theirs}").status == 404
+
+
 def test_another_customers_visit_is_not_found(world):
     _, headers = world
     response = get(headers, "/v1/me/visits/v-ben")

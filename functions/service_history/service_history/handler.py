@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.bootstrap import services
 from portico.domain.files import Document, DocumentDownload, PhotoGrant, PhotoUpload
-from portico.domain.history import PortalVisit, VisitsWhen
+from portico.domain.history import PortalPhoto, PortalVisit, VisitsWhen
 from portico.domain.work_requests import WorkRequestInput, WorkRequestView
 from portico.http.params import Cursor, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
@@ -58,6 +58,12 @@ def list_visits(
 def get_visit(visit_id: RecordId) -> PortalVisit:
     """One visit with its photos."""
     return service_history.get_visit(svc, principal(), visit_id)
+
+
+@app.get("/v1/me/visits/<visit_id>/photos/<photo_id>", tags=["customer"], responses=READ)
+def get_visit_photo(visit_id: RecordId, photo_id: RecordId) -> PortalPhoto:
+    """One photo of a visit with a fresh link (valid for 5 minutes)."""
+    return service_history.get_visit_photo(svc, principal(), visit_id, photo_id)
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -100,6 +100,18 @@ def get_visit(svc: Services, principal: Principal, visit_id: str) -> PortalVisit
     return _portal_visit(svc, business_id, visit, _today(svc, timezone))
 
 
+def get_visit_photo(
+    svc: Services, principal: Principal, visit_id: str, photo_id: str
+) -> PortalPhoto:
+    """One photo of one of the customer's visits with a fresh link (one GetItem): for a
+    page whose links have expired. Another customer's visit or photo is 404."""
+    found = get_visit(svc, principal, visit_id)
+    for photo in found.photos:
+        if photo.photo_id == photo_id:
+            return photo
+    raise NotFoundError("No such photo.")
+
+
 def _today(svc: Services, timezone: str) -> date:
     return svc.clock.now().astimezone(ZoneInfo(timezone)).date()
 
