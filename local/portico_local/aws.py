@@ -25,6 +25,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from portico.payments import StripeSettings
 from portico_local.fake_stripe import FakeStripe
 from portico_local.outbox import Outbox
+from portico_local.s3_guard import PresignedS3Guard
 from portico_local.template import load_template, table_definition, ttl_attribute
 
 REGION = "us-east-1"
@@ -63,8 +64,10 @@ class LocalAws:
 
     def start(self) -> str:
         """Start serving; returns the endpoint URL."""
+        # S3's checks of presigned URLs and POST policies, which moto skips (s3_guard).
+        guarded = PresignedS3Guard(self.outbox, secret=_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
         self._server = make_server(
-            "127.0.0.1", 0, self.outbox, threaded=True, request_handler=MotoRequestHandler
+            "127.0.0.1", 0, guarded, threaded=True, request_handler=MotoRequestHandler
         )
         # A short poll interval so that stop() (Ctrl-C) does not wait half a second.
         serve = functools.partial(self._server.serve_forever, poll_interval=0.1)
@@ -211,8 +214,9 @@ def _create_secrets(template: dict[str, Any]) -> None:
         manager.create_secret(Name=resource_name(template, logical), SecretString=json.dumps(value))
 
 
-def _create_buckets(template: dict[str, Any]) -> None:
-    """Buckets, private and versioned as the template declares them."""
+def _create_buckets(template: dict[str, Any], portal_base_url: str) -> None:
+    """Buckets, private, versioned and with the CORS rules the template declares (the
+    portal's origin is this runtime's)."""
     s3 = boto3.client("s3")
     for logical, resource in template["Resources"].items():
         if resource["Type"] != "AWS::S3::Bucket":
@@ -226,6 +230,20 @@ def _create_buckets(template: dict[str, Any]) -> None:
         versioning = props.get("VersioningConfiguration", {}).get("Status")
         if versioning:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning})
+        cors = props.get("CorsConfiguration")
+        if cors:
+            # CloudFormation's CorsRule names the API's MaxAgeSeconds `MaxAge`.
+            rules = [
+                {
+                    **{("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()},
+                    "AllowedOrigins": [
+                        portal_base_url if isinstance(origin, dict) else origin
+                        for origin in rule["AllowedOrigins"]
+                    ],
+                }
+                for rule in cors["CorsRules"]
+            ]
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
 
 
 def create_resources(environ: Mapping[str, str] | None = None) -> None:
@@ -236,7 +254,7 @@ def create_resources(environ: Mapping[str, str] | None = None) -> None:
     template = load_template()
     _create_queues(template)
     _create_secrets(template)
-    _create_buckets(template)
+    _create_buckets(template, env.get("PORTAL_BASE_URL", "http://127.0.0.1:3000"))
     dynamodb = boto3.client("dynamodb")
     table_name = env["TABLE_NAME"]
     dynamodb.create_table(TableName=table_name, **table_definition())

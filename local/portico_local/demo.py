@@ -30,12 +30,20 @@ from portico.domain.billing import CrmInvoiceStatus, InvoiceRecord
 from portico.domain.business import Branding, NewBusiness, PortalChanges
 from portico.domain.common import Address, ContactDetails, Line
 from portico.domain.customer import CustomerRecord
+from portico.domain.files import (
+    DocumentUpload,
+    PhotoKind,
+    VisitPhotoUpload,
+    document_key,
+    visit_photo_key,
+)
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
 from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose
-from portico.services import autopay, portals, records, wallet
+from portico.services import autopay, portals, records, service_history, wallet
 from portico.services.accounts import accept_link, issue_link
 from portico.services.scope import customer_scope
+from portico_local.demo_files import CLEAR_WATER, GREEN_WATER, pool_photo, report_pdf
 
 
 class DemoState(StrEnum):
@@ -220,6 +228,26 @@ class DemoBusiness:
     invoices: Sequence[tuple[str, InvoiceRecord]]
     visits: Sequence[tuple[str, VisitRecord]]
     estimates: Sequence[tuple[str, EstimateRecord]]
+    photos: Sequence[DemoPhoto] = ()
+    documents: Sequence[DemoDocument] = ()
+
+
+@dataclass(frozen=True)
+class DemoPhoto:
+    """A before or after photo of a visit: its bytes are drawn at start-up."""
+
+    visit_id: str
+    kind: PhotoKind
+    water: str
+    content_type: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    customer_id: str
+    title: str
+    lines: tuple[str, ...]
 
 
 def _lines(*items: tuple[str, int | str, int]) -> list[Line]:
@@ -434,7 +462,23 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
         invoices=invoices,
         visits=visits,
         estimates=estimates,
-    )
+        photos=[
+            DemoPhoto("visit-3001", PhotoKind.BEFORE, GREEN_WATER, "image/jpeg",
+                      "Cloudy water and leaves on arrival"),
+            DemoPhoto("visit-3001", PhotoKind.AFTER, CLEAR_WATER, "image/png",
+                      "Clear and balanced"),
+            DemoPhoto("visit-3007", PhotoKind.BEFORE, GREEN_WATER, "image/jpeg", "Day 1"),
+            DemoPhoto("visit-3007", PhotoKind.AFTER, CLEAR_WATER, "image/jpeg", "Day 3"),
+        ],
+        documents=[
+            DemoDocument("cust-1001", "Pool equipment inspection", (
+                f"Inspected on {(today - 7 * day).isoformat()} by Diego.",
+                "Pump: running quietly, seals dry.",
+                "Filter: cartridge clean; pressure 11 psi.",
+                "Heater: not in use this season.",
+            )),
+        ],
+    )  # fmt: skip
 
 
 def greenleaf_lawn(now: datetime) -> DemoBusiness:
@@ -517,6 +561,7 @@ def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
         records.upsert_visit(svc, business_id, visit_id, visit)
     for estimate_id, estimate in spec.estimates:
         records.upsert_estimate(svc, business_id, estimate_id, estimate)
+    _load_files(svc, business_id, spec)
 
     business = LoadedBusiness(
         business_id=business_id,
@@ -533,6 +578,32 @@ def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
             loaded = step(svc, business, loaded)
         customers.append(loaded)
     return replace(business, customers=customers)
+
+
+def _load_files(svc: Services, business_id: str, spec: DemoBusiness) -> None:
+    """The visits' photos and the customers' documents, recorded through the admin services
+    and their bytes stored where the presigned upload would have put them."""
+    owners = {visit_id: visit.customer_id for visit_id, visit in spec.visits}
+    for photo in spec.photos:
+        data = pool_photo(photo.water, "PNG" if photo.content_type == "image/png" else "JPEG")
+        upload = VisitPhotoUpload(
+            kind=photo.kind, content_type=photo.content_type, size=len(data), caption=photo.caption
+        )
+        grant = service_history.add_visit_photo(svc, business_id, photo.visit_id, upload)
+        key = visit_photo_key(
+            business_id, owners[photo.visit_id], photo.visit_id, grant.photo.photo_id
+        )
+        svc.file_store.put(key, data, photo.content_type)
+    for document in spec.documents:
+        pdf = report_pdf(document.title, list(document.lines))
+        shared = service_history.add_document(
+            svc,
+            business_id,
+            document.customer_id,
+            DocumentUpload(title=document.title, content_type="application/pdf", size=len(pdf)),
+        )
+        key = document_key(business_id, document.customer_id, shared.document.document_id)
+        svc.file_store.put(key, pdf, "application/pdf")
 
 
 def load(svc: Services) -> Demo:

@@ -20,6 +20,7 @@ from tests.support.factories import (
     visit_body,
 )
 from tests.support.images import jpeg, png, upload
+from tests.support.sessions import bearer, signed_up
 
 
 @pytest.fixture
@@ -36,6 +37,16 @@ def two_businesses(services):
         ("/v1/admin/estimates/est-1", estimate_body()),
     ]:
         assert call("PUT", path, body, api_key=a.api_key).status == 201
+    # A visit photo, a shared document and a customer's work request of A's.
+    photo = {"kind": "before", "content_type": "image/png", "size": 100}
+    assert call("POST", "/v1/admin/visits/visit-1/photos", photo, api_key=a.api_key).status == 201
+    document = {"title": "Report", "content_type": "application/pdf", "size": 100}
+    path = "/v1/admin/customers/cust-1/documents"
+    assert call("POST", path, document, api_key=a.api_key).status == 201
+    ana = bearer(signed_up(services, a.business_id, "cust-1", "ana@example.com"))
+    request = {"service": "Repair", "description": "The pump is loud."}
+    headers = {**ana, "idempotency-key": "isolation-request-1"}
+    assert call("POST", "/v1/me/work-requests", request, headers=headers).status == 201
     return a, b
 
 
@@ -50,6 +61,22 @@ def snapshot(biz):
         "visit": call("GET", "/v1/admin/visits/visit-1", api_key=key).json(),
         "estimate": call("GET", "/v1/admin/estimates/est-1", api_key=key).json(),
         "keys": call("GET", "/v1/admin/api-keys", api_key=key).json(),
+        "documents": call("GET", "/v1/admin/customers/cust-1/documents", api_key=key).json(),
+        "work_requests": call("GET", "/v1/admin/work-requests", api_key=key).json(),
+    }
+
+
+def a_ids(biz) -> dict[str, str]:
+    """A's photo, document and work-request ids, for the paths that name them."""
+    key = biz.api_key
+    visit = call("GET", "/v1/admin/visits/visit-1", api_key=key).json()
+    documents = call("GET", "/v1/admin/customers/cust-1/documents", api_key=key).json()
+    requests = call("GET", "/v1/admin/work-requests", api_key=key).json()
+    return {
+        "{a_key_id}": a_key_id(biz),
+        "{a_photo_id}": visit["photos"][0]["photo_id"],
+        "{a_document_id}": documents["items"][0]["document_id"],
+        "{a_request_id}": requests["items"][0]["work_request_id"],
     }
 
 
@@ -116,6 +143,37 @@ CASES = {
     "GET /v1/admin/staff": ("/v1/admin/staff", None, "empty"),
     "GET /v1/admin/autopay/runs": ("/v1/admin/autopay/runs", None, "empty"),
     "GET /v1/admin/autopay/runs/{run_id}": ("/v1/admin/autopay/runs/2026-05-01T15:00Z", None, 404),
+    "POST /v1/admin/visits/{visit_id}/photos": (
+        "/v1/admin/visits/visit-1/photos",
+        {"kind": "after", "content_type": "image/jpeg", "size": 100},
+        404,
+    ),
+    "DELETE /v1/admin/visits/{visit_id}/photos/{photo_id}": (
+        "/v1/admin/visits/visit-1/photos/{a_photo_id}",
+        None,
+        404,
+    ),
+    "POST /v1/admin/customers/{customer_id}/documents": (
+        "/v1/admin/customers/cust-1/documents",
+        {"title": "Fake", "content_type": "application/pdf", "size": 100},
+        404,
+    ),
+    "GET /v1/admin/customers/{customer_id}/documents": (
+        "/v1/admin/customers/cust-1/documents",
+        None,
+        404,
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/documents/{document_id}": (
+        "/v1/admin/customers/cust-1/documents/{a_document_id}",
+        None,
+        404,
+    ),
+    "GET /v1/admin/work-requests": ("/v1/admin/work-requests", None, "empty"),
+    "PATCH /v1/admin/work-requests/{work_request_id}": (
+        "/v1/admin/work-requests/{a_request_id}",
+        {"status": "declined", "note": "No."},
+        404,
+    ),
 }
 
 
@@ -130,7 +188,8 @@ def test_given_two_businesses_when_b_uses_a_ids_then_a_is_untouched(two_business
     before = snapshot(a)
     method = route_key.split(" ")[0]
     path, body, expected = CASES[route_key]
-    path = path.replace("{a_key_id}", a_key_id(a))
+    for placeholder, value in a_ids(a).items():
+        path = path.replace(placeholder, value)
 
     response = call(method, path, body, api_key=b.api_key)
 

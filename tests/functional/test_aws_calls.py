@@ -55,3 +55,52 @@ def test_invoice_write_is_one_transaction(biz, aws_calls):
     assert aws_calls.calls["dynamodb:TransactWriteItems"] == 1
     assert "dynamodb:PutItem" not in aws_calls.calls
     assert "dynamodb:UpdateItem" not in aws_calls.calls
+
+
+@pytest.fixture
+def customer_pages(biz, services):
+    """cust-1 signed in, with a visit (and a photo), a document and a work request."""
+    from tests.support.factories import visit_body
+    from tests.support.sessions import bearer, signed_up
+
+    key = biz.api_key
+    call("PUT", "/v1/admin/visits/visit-1", visit_body(), api_key=key)
+    photo = {"kind": "before", "content_type": "image/png", "size": 100}
+    added = call("POST", "/v1/admin/visits/visit-1/photos", photo, api_key=key)
+    document = {"title": "Report", "content_type": "application/pdf", "size": 100}
+    created = call("POST", "/v1/admin/customers/cust-1/documents", document, api_key=key)
+    headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+    request = {"service": "Repair", "description": "The pump is loud."}
+    filed = call(
+        "POST",
+        "/v1/me/work-requests",
+        request,
+        headers={**headers, "idempotency-key": "calls-request-1"},
+    )
+    assert filed.status == 201, filed.body
+    return headers, created.json()["document"]["document_id"], added.json()["photo"]["photo_id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [
+        ("/v1/me/visits", "dynamodb:Query"),
+        ("/v1/me/visits?when=upcoming", "dynamodb:Query"),
+        ("/v1/me/visits/visit-1", "dynamodb:GetItem"),
+        ("/v1/me/visits/visit-1/photos/{photo_id}", "dynamodb:GetItem"),
+        ("/v1/me/documents", "dynamodb:Query"),
+        ("/v1/me/documents/{document_id}", "dynamodb:GetItem"),
+        ("/v1/me/work-requests", "dynamodb:Query"),
+    ],
+)
+def test_service_history_documents_and_requests_pages_are_one_request(
+    customer_pages, aws_calls, path, operation
+):
+    """Presigned links are computed, not requested: no S3 call on any page."""
+    headers, document_id, photo_id = customer_pages
+    with aws_calls.counting():
+        response = call(
+            "GET", path.format(document_id=document_id, photo_id=photo_id), headers=headers
+        )
+    assert response.status == 200, response.body
+    assert dict(aws_calls.calls) == {operation: 1}

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from admin import customer_files
 from portico.bootstrap import services
 from portico.domain.autopay import AutoPayRun, AutoPayRunDetail
 from portico.domain.billing import InvoiceRecord, InvoiceView
@@ -34,6 +35,7 @@ from portico.services import api_keys, autopay_report, logos, portals, records
 app = create_resolver(body_limits={"PUT /v1/admin/portal/logo": MAX_LOGO_REQUEST_BYTES})
 principal = business_only(app)
 svc = services()
+app.include_router(customer_files.router)
 
 READ = route_responses(400, 401, 403, 404, 422)
 WRITE = route_responses(400, 401, 403, 404, 409, 413, 422)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
+    from portico.data.documents import DocumentRepository
     from portico.data.identity import IdentityRepository
     from portico.data.payments import PaymentRepository
     from portico.data.repositories import (
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         VisitRepository,
     )
     from portico.data.wallet import WalletRepository
+    from portico.data.work_requests import WorkRequestRepository
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
     from portico.jobs import EmailJobQueue, SqsChargeJobQueue
@@ -110,6 +112,20 @@ class Services:
 
         self._table()
         return EstimateRepository()
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        from portico.data.documents import DocumentRepository
+
+        self._table()
+        return DocumentRepository()
+
+    @cached_property
+    def work_requests(self) -> WorkRequestRepository:
+        from portico.data.work_requests import WorkRequestRepository
+
+        self._table()
+        return WorkRequestRepository()
 
     @cached_property
     def billing(self) -> BillingRepository:

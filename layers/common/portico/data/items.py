@@ -388,6 +388,9 @@ class VisitItem(PorticoItem, discriminator="visit"):
     technician = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+    # {photo_id: {"kind", "content_type", "size", "caption", "added_at"}}; the files are in
+    # S3 under the customer's prefix (portico.domain.files.visit_photo_key).
+    photos = MapAttribute[str, object](default=dict)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, visit_id: str) -> tuple[str, str]:
@@ -396,6 +399,69 @@ class VisitItem(PorticoItem, discriminator="visit"):
     @staticmethod
     def list_keys(business_id: str, visit_id: str) -> tuple[str, str]:
         return f"{business_pk(business_id)}#VISITS", f"VISIT#{visit_id}"
+
+    @staticmethod
+    def history_pk(business_id: str, customer_id: str) -> str:
+        """GSI3: the customer's visits by date, for the service history."""
+        return f"{customer_pk(business_id, customer_id)}#VISITS"
+
+    @staticmethod
+    def history_keys(
+        business_id: str, customer_id: str, visit_id: str, day: str
+    ) -> tuple[str, str]:
+        return VisitItem.history_pk(business_id, customer_id), f"{day}#{visit_id}"
+
+
+class DocumentItem(PorticoItem, discriminator="document"):
+    """A document the business shared with a customer; the file is in S3."""
+
+    title = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    filename = UnicodeAttribute()
+    added_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, document_id: str) -> tuple[str, str]:
+        # Document ids start with their creation time, so the SK order is newest last.
+        return customer_pk(business_id, customer_id), f"DOCUMENT#{document_id}"
+
+
+class WorkRequestItem(PorticoItem, discriminator="work_request"):
+    """A customer's request for work. GSI1: the business's requests by time; GSI2: the
+    request by its id (the admin API names it by id alone); GSI3: the customer's own."""
+
+    customer_id = UnicodeAttribute()
+    service = UnicodeAttribute()
+    description = UnicodeAttribute()
+    preferred_dates = ListAttribute[str](default=list)
+    photos = ListAttribute[MapAttribute[str, object]](of=MapAttribute, default=list)
+    status = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    office_notified_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, request_id: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"WORKREQUEST#{request_id}"
+
+    @staticmethod
+    def business_list_keys(business_id: str, created_at: str, request_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#WORKREQUESTS", f"{created_at}#{request_id}"
+
+    @staticmethod
+    def id_keys(business_id: str, request_id: str) -> tuple[str, str]:
+        return f"{business_pk(business_id)}#WORKREQUEST#{request_id}", "WORKREQUEST"
+
+    @staticmethod
+    def customer_list_keys(
+        business_id: str, customer_id: str, created_at: str, request_id: str
+    ) -> tuple[str, str]:
+        return (
+            f"{customer_pk(business_id, customer_id)}#WORKREQUESTS",
+            f"{created_at}#{request_id}",
+        )
 
 
 class EstimateItem(PorticoItem, discriminator="estimate"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar, cast
 
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.expressions.condition import Condition
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.operand import Path
 
 from portico.data.convert import attributes_of, plain, values_of
@@ -30,6 +30,7 @@ from portico.domain.billing import CrmInvoiceStatus, Invoice
 from portico.domain.business import ApiKey, Business, PortalSettings
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.files import PhotoKind, VisitPhoto
 from portico.domain.overview import CustomerOverview, OpenInvoice
 from portico.domain.service import Estimate, EstimateStatus, Visit, VisitStatus
 from portico.errors import ConflictError, ValidationFailedError
@@ -534,6 +535,134 @@ class VisitRepository(OwnedRecordRepository[Visit]):
 
     def _release_actions(self, previous: Visit) -> Actions:
         return [_entry(CustomerItem.upcoming_visits, previous.visit_id).remove()]
+
+    def _item(self, business_id: str, record: Visit) -> VisitItem:
+        """Every visit joins its customer's history by date (GSI3); photos are a map by id."""
+        gsi1pk, gsi1sk = VisitItem.list_keys(business_id, record.visit_id)
+        gsi3pk, gsi3sk = VisitItem.history_keys(
+            business_id, record.customer_id, record.visit_id, record.date.isoformat()
+        )
+        return VisitItem(
+            *VisitItem.keys(business_id, record.customer_id, record.visit_id),
+            gsi1pk=gsi1pk,
+            gsi1sk=gsi1sk,
+            gsi3pk=gsi3pk,
+            gsi3sk=gsi3sk,
+            photos={photo.photo_id: _photo_attributes(photo) for photo in record.photos},
+            **attributes_of(record, exclude={"visit_id", "photos"}),
+        )
+
+    def _domain(self, item: VisitItem) -> Visit:
+        return to_visit(item)
+
+    def add_photo(
+        self, business_id: str, visit: Visit, photo: VisitPhoto, max_photos: int, now: datetime
+    ) -> bool:
+        """Record a photo on the visit as read (its `updated_at`), while it has fewer than
+        `max_photos`; False when the visit changed meanwhile (read it again)."""
+        item = VisitItem(*VisitItem.keys(business_id, visit.customer_id, visit.visit_id))
+        try:
+            item.update(
+                actions=[
+                    _entry(VisitItem.photos, photo.photo_id).set(_photo_attributes(photo)),
+                    VisitItem.updated_at.set(_after(now, visit.updated_at)),
+                ],
+                condition=(VisitItem.updated_at == visit.updated_at)
+                & (VisitItem.photos.does_not_exist() | (size(VisitItem.photos) < max_photos)),
+            )
+        except UpdateError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def remove_photo(self, business_id: str, visit: Visit, photo_id: str, now: datetime) -> bool:
+        """Take a photo off the visit as read; False when the visit changed meanwhile."""
+        item = VisitItem(*VisitItem.keys(business_id, visit.customer_id, visit.visit_id))
+        try:
+            item.update(
+                actions=[
+                    _entry(VisitItem.photos, photo_id).remove(),
+                    VisitItem.updated_at.set(_after(now, visit.updated_at)),
+                ],
+                condition=VisitItem.updated_at == visit.updated_at,
+            )
+        except UpdateError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def customer_visit(self, business_id: str, customer_id: str, visit_id: str) -> Visit | None:
+        """One of the customer's visits (one GetItem in their partition)."""
+        try:
+            item = VisitItem.get(*VisitItem.keys(business_id, customer_id, visit_id))
+        except DoesNotExist:
+            return None
+        return to_visit(item)
+
+    def history(
+        self,
+        business_id: str,
+        customer_id: str,
+        *,
+        since: date | None,
+        before: date | None,
+        newest_first: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Visit]:
+        """The customer's visits by date, from `since` or before `before` (one Query on
+        GSI3)."""
+        pk = VisitItem.history_pk(business_id, customer_id)
+        condition = None
+        if since is not None:
+            condition = PorticoItem.gsi3sk >= since.isoformat()
+        elif before is not None:
+            condition = PorticoItem.gsi3sk < before.isoformat()
+        return query_page(
+            PorticoItem.gsi3.query,
+            {"GSI3PK": pk},
+            VisitItem,
+            to_visit,
+            limit,
+            cursor,
+            hash_key=pk,
+            range_key_condition=condition,
+            scan_index_forward=not newest_first,
+        )
+
+
+def _after(now: datetime, previous: datetime) -> datetime:
+    # A change must move `updated_at`, even under a clock that stands still, so the CRM
+    # sync's optimistic lock sees it.
+    return now if now > previous else previous + timedelta(microseconds=1)
+
+
+def _condition_failed(error: UpdateError) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+def _photo_attributes(photo: VisitPhoto) -> dict[str, Any]:
+    return photo.model_dump(mode="json", exclude={"photo_id"}, exclude_none=True)
+
+
+def to_visit(item: VisitItem) -> Visit:
+    values = values_of(item, Visit.model_fields)
+    photos = [
+        VisitPhoto(photo_id=photo_id, **_photo_values(value))
+        for photo_id, value in plain(item.photos or {}).items()
+    ]
+    # Before photos first, then after, each in the order they were added.
+    values["photos"] = sorted(
+        photos, key=lambda photo: (photo.kind is not PhotoKind.BEFORE, photo.added_at)
+    )
+    return Visit(visit_id=item.sk.split("#", 1)[1], **values)
+
+
+def _photo_values(value: dict[str, Any]) -> dict[str, Any]:
+    return {**value, "size": int(value["size"])}
 
 
 class EstimateRepository(OwnedRecordRepository[Estimate]):

@@ -109,6 +109,15 @@ class AutoPayRunSummaryRequested(DomainModel):
     run_id: str
 
 
+class WorkRequestReceived(DomainModel):
+    """A customer filed a work request: tell the business's office (once)."""
+
+    kind: Literal["work_request"] = "work_request"
+    business_id: str
+    customer_id: str
+    work_request_id: str
+
+
 EmailJob = Annotated[
     LoginLinkRequested
     | FreshLinkRequested
@@ -120,6 +129,7 @@ EmailJob = Annotated[
     | PaymentFailedNoticeRequested
     | AutoPayNoticeRequested
     | CardExpiringRequested
-    | AutoPayRunSummaryRequested,
+    | AutoPayRunSummaryRequested
+    | WorkRequestReceived,
     Field(discriminator="kind"),
 ]

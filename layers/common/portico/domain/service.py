@@ -18,6 +18,7 @@ from portico.domain.common import (
     ShortText,
     check_total,
 )
+from portico.domain.files import VisitPhoto
 
 
 class VisitStatus(StrEnum):
@@ -41,6 +42,9 @@ class VisitRecord(DomainModel):
 class Visit(VisitRecord):
     visit_id: str
     updated_at: datetime
+    # Portico's own: the business uploads them (`POST /v1/admin/visits/{id}/photos`); a
+    # CRM sync of the visit keeps them.
+    photos: list[VisitPhoto] = Field(default_factory=list)
 
 
 class EstimateStatus(StrEnum):

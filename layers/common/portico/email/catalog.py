@@ -358,3 +358,37 @@ AUTOPAY_RUN_COUNTS: dict[Language, dict[str, str]] = {
         "no_retry": "Sin reintento",
     },
 }
+
+# To the business's office: a customer asked for work in the portal.
+WORK_REQUEST: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "New work request from {name}: {service}",
+        "intro": "{name} asked for work in the {business} customer portal.",
+        "customer": "Customer",
+        "email": "Email",
+        "phone": "Phone",
+        "address": "Service address",
+        "service": "Service wanted",
+        "dates": "Preferred dates",
+        "no_dates": "None given",
+        "photos": "Photos",
+        "description": "Description",
+        "button": "See the request",
+        "reference": "Request {request}",
+    },
+    "es": {
+        "subject": "Nueva solicitud de trabajo de {name}: {service}",
+        "intro": "{name} ha solicitado un trabajo en el portal de clientes de {business}.",
+        "customer": "Cliente",
+        "email": "Correo electrónico",
+        "phone": "Teléfono",
+        "address": "Dirección del servicio",
+        "service": "Servicio solicitado",
+        "dates": "Fechas preferidas",
+        "no_dates": "Ninguna",
+        "photos": "Fotos",
+        "description": "Descripción",
+        "button": "Ver la solicitud",
+        "reference": "Solicitud {request}",
+    },
+}

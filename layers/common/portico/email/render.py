@@ -31,6 +31,7 @@ from portico.email.catalog import (
     LAYOUT,
     PAYMENT_FAILED,
     RECEIPT,
+    WORK_REQUEST,
     AccountEmail,
 )
 from portico.email.merge import merge_html, merge_subject, merge_text, one_line
@@ -491,6 +492,56 @@ def render_autopay_run_summary(
                 for failure in failures
             ],
             "link": report_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_work_request(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    customer_email: str | None,
+    customer_phone: str | None,
+    service_address: str | None,
+    service: str,
+    description: str,
+    preferred_dates: Sequence[date],
+    photo_count: int,
+    request_id: str,
+    link: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """To the business's office: a customer's new work request, with who asked, what for,
+    when they would like it and how many photos they attached."""
+    words = _words(
+        WORK_REQUEST[language], head, name=customer_name, service=service, request=request_id
+    )
+    subject = one_line(words["subject"])
+    layout = _layout(language, head)
+    layout["portal"] = layout["portal_staff"]
+    dates = ", ".join(_day(day, language) for day in preferred_dates) or words["no_dates"]
+    details = [
+        (words["customer"], one_line(customer_name)),
+        *([(words["email"], one_line(customer_email))] if customer_email else []),
+        *([(words["phone"], one_line(customer_phone))] if customer_phone else []),
+        *([(words["address"], one_line(service_address))] if service_address else []),
+        (words["service"], one_line(service)),
+        (words["dates"], dates),
+        (words["photos"], str(photo_count)),
+    ]
+    text, html = _render(
+        "work_request",
+        {
+            "brand": head,
+            "lang": language,
+            "t": layout,
+            "subject": subject,
+            "words": words,
+            "details": details,
+            "description": description,
+            "link": link,
             "preview_note": None,
         },
     )

@@ -36,6 +36,7 @@ from portico.domain.email_jobs import (
     PaymentFailedNoticeRequested,
     ReceiptRequested,
     StaffInviteRequested,
+    WorkRequestReceived,
 )
 from portico.domain.invitations import InviteTemplateName, Language, template_for
 from portico.email.catalog import AccountEmail
@@ -54,6 +55,7 @@ from portico.email.render import (
     render_invite,
     render_payment_failed,
     render_receipt,
+    render_work_request,
 )
 from portico.errors import ConflictError
 from portico.identity.tokens import LinkPurpose
@@ -155,6 +157,8 @@ class Mailer:
                 return self._card_expiring(job)
             case AutoPayRunSummaryRequested():
                 return self._autopay_run_summary(job)
+            case WorkRequestReceived():
+                return self._work_request(job)
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -419,6 +423,45 @@ class Mailer:
         )
         self._send(sender, rendered, to, "autopay_run_summary")
         return "autopay_run_summary"
+
+    def _work_request(self, job: WorkRequestReceived) -> str | None:
+        """To the business's office (the portal's contact email, else the business's): a
+        customer's new work request; claimed on the request, so it is sent once."""
+        sender = self._sender(job.business_id)
+        to = sender.portal.contact.email or sender.business.contact.email
+        requests = self._svc.work_requests
+        request = requests.get(job.business_id, job.customer_id, job.work_request_id)
+        customer = self._svc.customers.get(job.business_id, job.customer_id)
+        if request is None or customer is None or not to:
+            raise Dropped("unknown request or customer, or the business has no email")
+        ids = (job.business_id, job.customer_id, job.work_request_id)
+        if not requests.claim_office_notice(*ids, self._svc.clock.now()):
+            return None  # sent already
+        address = customer.service_address
+        rendered = render_work_request(
+            sender.head,
+            customer_name=customer.name,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            service_address=", ".join(
+                part for part in (address.line1, address.line2, address.city) if part
+            )
+            if address
+            else None,
+            service=request.service,
+            description=request.description,
+            preferred_dates=request.preferred_dates,
+            photo_count=len(request.photos),
+            request_id=request.work_request_id,
+            link=f"{self._svc.settings.portal_base_url.rstrip('/')}/admin/work-requests/{request.work_request_id}",
+            language=sender.language,
+        )
+        try:
+            self._send(sender, rendered, to, "work_request")
+        except Exception:
+            requests.release_office_notice(*ids)
+            raise
+        return "work_request"
 
     def _payment_email(
         self,

@@ -13,9 +13,11 @@ from portico.data.repositories import ConcurrentChangeError, OwnedRecordReposito
 from portico.domain.billing import CrmInvoiceStatus, Invoice, InvoiceRecord
 from portico.domain.common import DomainModel
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.files import visit_photo_key
 from portico.domain.service import Estimate, EstimateRecord, Visit, VisitRecord
 from portico.errors import ConflictError, NotFoundError, ValidationFailedError
 from portico.services.portals import get_business
+from portico.services.service_history import delete_file
 
 T = TypeVar("T", bound=DomainModel)
 _SAVE_ATTEMPTS = 3
@@ -127,10 +129,27 @@ def upsert_invoice(
 def upsert_visit(
     svc: Services, business_id: str, visit_id: str, record: VisitRecord
 ) -> Upserted[Visit]:
-    def build(previous: Visit | None) -> Visit:
-        return Visit(visit_id=visit_id, updated_at=svc.clock.now(), **dict(record))
+    """Create or update a visit. Its photos stay with it; a visit moved to another customer
+    leaves them behind (they show the first customer's property), and their files go."""
+    dropped: list[str] = []
 
-    return _upsert(svc, svc.visits, business_id, visit_id, record, build)
+    def build(previous: Visit | None) -> Visit:
+        dropped.clear()
+        photos = []
+        if previous is not None:
+            if previous.customer_id == record.customer_id:
+                photos = previous.photos
+            else:
+                dropped.extend(
+                    visit_photo_key(business_id, previous.customer_id, visit_id, photo.photo_id)
+                    for photo in previous.photos
+                )
+        return Visit(visit_id=visit_id, updated_at=svc.clock.now(), photos=photos, **dict(record))
+
+    result = _upsert(svc, svc.visits, business_id, visit_id, record, build)
+    for key in dropped:
+        delete_file(svc, key)
+    return result
 
 
 def upsert_estimate(

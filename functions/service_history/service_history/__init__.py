@@ -1,0 +1,1 @@
+"""The customer's service history (visits and photos), documents and work requests."""
