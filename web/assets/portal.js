@@ -319,6 +319,7 @@
     const filter = document.querySelector("input[name=invoice-filter]:checked").value;
     const region = el("invoices-status");
     const list = el("invoices-list");
+    list.replaceChildren();
     P.say(region, t("working"));
     const answer = await P.call("GET", "/v1/me/invoices?limit=100&status=" + encodeURIComponent(filter));
     if (expired(answer)) return;
@@ -399,6 +400,7 @@
   async function showPayments() {
     const region = el("payments-status");
     const list = el("payments-list");
+    list.replaceChildren();
     P.say(region, t("working"));
     const answer = await P.call("GET", "/v1/me/payments?limit=100");
     if (expired(answer)) return;
@@ -695,6 +697,10 @@
 
   async function showBilling(params) {
     const region = el("billing-status");
+    // Nothing from an earlier visit stays clickable while the fresh answers load.
+    for (const id of ["autopay-form", "autopay-off-form", "autopay-locked"]) el(id).hidden = true;
+    el("wallet-list").replaceChildren();
+    el("autopay-state").textContent = t("working");
     if (params.get("redirect_status") === "canceled") P.say(region, t("cardCanceled"));
     else if (params.has("setup_intent")) await finishCardSetup(params, region);
     else if (!state.confirmCard) P.say(region, "");
