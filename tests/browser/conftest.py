@@ -91,6 +91,7 @@ def new_context(
         is_mobile=viewport == "phone",
         has_touch=viewport == "phone",
         device_scale_factor=1,
+        bypass_csp=True,  # axe-core is injected as a script, into the fake Stripe's pages too
     )
     context.set_default_timeout(10_000)
     return context
