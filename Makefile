@@ -14,12 +14,13 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help python313 install browser dev test test-fast test-browser check lint typecheck format bench lock openapi build validate clean
+.PHONY: help python313 install browser dev test test-fast test-browser screenshots check lint typecheck format bench lock openapi build validate clean
 
 help:
 	@echo "make dev     install and run the portal locally with demo data (http://127.0.0.1:$${PORT:-3000})"
 	@echo "make test    install and run every test (unit, functional, end-to-end, browser, template)"
 	@echo "make test-browser  only the browser tests (Playwright on Debian's Chromium)"
+	@echo "make screenshots   the browser tests, saving docs/screenshots/*.png"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make bench   print import cost per handler and DynamoDB calls per request"
 	@echo "make lock    regenerate layers/common/requirements.txt from pyproject.toml"
@@ -72,6 +73,9 @@ test-fast: $(VENV)/.installed
 
 test-browser: $(VENV)/.installed browser
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup tests/browser
+
+screenshots: $(VENV)/.installed browser
+	PORTICO_SCREENSHOTS=1 $(PY) -m pytest tests/browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .

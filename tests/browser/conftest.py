@@ -54,7 +54,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[Runtime]:
-    with local_runtime() as running:
+    # Started beside the other test workers on a small machine: let it take its time.
+    with local_runtime(deadline_s=120) as running:
         yield running
 
 

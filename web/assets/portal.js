@@ -1074,6 +1074,9 @@
     el("add-card-form").addEventListener("submit", onAddCard);
     el("autopay-form").addEventListener("submit", onAutopayOn);
     el("autopay-method").addEventListener("change", onAutopayMethod);
+    el("autopay-accept").addEventListener("change", () => {
+      if (el("autopay-accept").checked) P.say(el("autopay-message"), "", null, [el("autopay-accept")]);
+    });
     el("autopay-off-form").addEventListener("submit", onAutopayOff);
     for (const filter of document.querySelectorAll("input[name=invoice-filter]")) {
       filter.addEventListener("change", showInvoices);
