@@ -104,12 +104,18 @@ def viewport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, runtime: Runtime, viewport: str) -> Iterator[Page]:
-    """A page in a fresh profile at the test's viewport; fails the test on a script error."""
-    context = new_context(browser, runtime, viewport)
+def context(browser: Browser, runtime: Runtime, viewport: str) -> Iterator[BrowserContext]:
+    """A fresh browser profile at the test's viewport."""
+    made = new_context(browser, runtime, viewport)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page in the test's profile; fails the test on a script error."""
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     yield opened
-    context.close()
     assert not errors, f"script errors on the page: {errors}"

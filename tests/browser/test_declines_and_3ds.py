@@ -49,3 +49,26 @@ def test_a_card_that_needs_3d_secure_is_confirmed_on_the_banks_page(
     page.get_by_role("link", name="Back to home").click()
     expect(page.locator("#home-balance")).to_have_text("$0.00")
     assert len(receipts(runtime, invited.customer)) == 1
+
+
+def test_a_failed_3d_secure_says_nothing_was_charged(
+    page: Page, runtime: Runtime, demo: dict[str, Any]
+):
+    invited = invited_customer(runtime, demo)
+    accept_invite(page, invited)
+    page.goto(f"/p/{SLUG}/pay")
+    add_card(page, "pm_card_authenticationRequired", start="#pay-add-card")
+
+    page.get_by_role("button", name="Pay $129.90").click()
+    page.wait_for_url(re.compile(r"/_fake/authenticate\?"))
+    page.get_by_role("button", name="Fail authentication").click()
+
+    status = page.locator("#pay-status")
+    expect(status).to_have_text(
+        "Your bank did not confirm the payment, so nothing was charged. "
+        "Try again or choose another card."
+    )
+    expect(status).to_be_focused()
+    page.get_by_role("link", name="Home").click()
+    expect(page.locator("#home-balance")).to_have_text("$129.90")
+    assert receipts(runtime, invited.customer) == []
