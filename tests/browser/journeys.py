@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -29,10 +29,26 @@ class Invited:
     link: str  # the create-login address, as the invite email gives it (path and query)
 
 
-def invited_customer(runtime: Runtime, demo: dict[str, Any]) -> Invited:
+def invited_customer(
+    runtime: Runtime,
+    demo: dict[str, Any],
+    name: str | None = None,
+    line: str = "Weekly pool service",
+) -> Invited:
     """A new customer of Sparkling Pools with one sent invoice, invited by the business; the
-    link is read from the invite email in /_dev/outbox."""
+    link is read from the invite email in /_dev/outbox. `name` and `line` replace the
+    customer's name and the first line's description, as the CRM sends them."""
     customer = new_customer(runtime, demo, SLUG)
+    if name is not None:
+        key = admin_key(demo, SLUG)
+        path = f"/v1/admin/customers/{customer.customer_id}"
+        record = runtime.request("GET", path, api_key=key).json()
+        fields = ("email", "phone", "service_address", "send_invoices", "service_texts")
+        renamed = runtime.request(
+            "PUT", path, {"name": name, **{f: record[f] for f in fields}}, api_key=key
+        )
+        assert renamed.status == 200, renamed.body
+        customer = replace(customer, name=name)
     suffix = uuid.uuid4().hex[:8]
     invoice_id, number = f"inv-web-{suffix}", f"WEB-{suffix[:4].upper()}"
     body = {
@@ -43,7 +59,7 @@ def invited_customer(runtime: Runtime, demo: dict[str, Any]) -> Invited:
         "due_date": "2026-12-20",
         "currency": "USD",
         "lines": [
-            {"description": "Weekly pool service", "quantity": 2, "unit_amount": 4_500},
+            {"description": line, "quantity": 2, "unit_amount": 4_500},
             {"description": "Filter clean", "quantity": 1, "unit_amount": 3_990},
         ],
         "tax_amount": 0,

@@ -86,3 +86,18 @@ def test_a_session_that_ends_mid_payment_returns_to_the_payment_after_signing_in
     page.get_by_role("button", name="Pay $129.90").click()
     expect(page.locator("#pay-done-text")).to_contain_text("$129.90")
     assert len(receipts(runtime, invited.customer)) == 1
+
+
+def test_markup_in_what_the_crm_sends_is_shown_as_text_never_run(
+    page: Page, runtime: Runtime, demo: dict[str, Any]
+):
+    attack = '<img src=x onerror="window.pwned=1">'
+    invited = invited_customer(runtime, demo, name=f"Casey {attack}", line=f"Service {attack}")
+
+    accept_invite(page, invited)
+    expect(page.locator("#home-heading")).to_have_text(f"Hello, Casey {attack}")
+    page.goto(f"/p/{SLUG}/invoices/{invited.invoice_id}")
+    expect(page.locator("#invoice-lines td").first).to_have_text(f"Service {attack}")
+
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("main img").count() == 0
