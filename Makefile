@@ -51,6 +51,7 @@ $(CHROMIUM):
 	@if command -v chromium >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 	  echo "error: the browser tests need Chromium; install it as root: apt-get install -y chromium" >&2; exit 1; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
 
 node_modules/.installed: package.json package-lock.json
