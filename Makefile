@@ -14,11 +14,13 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help python313 install dev test test-fast check lint typecheck format bench lock openapi build validate clean
+.PHONY: help python313 install browser dev test test-fast test-browser screenshots check lint typecheck format bench lock openapi build validate clean
 
 help:
 	@echo "make dev     install and run the portal locally with demo data (http://127.0.0.1:$${PORT:-3000})"
-	@echo "make test    install and run every test (unit, functional, end-to-end, template)"
+	@echo "make test    install and run every test (unit, functional, end-to-end, browser, template)"
+	@echo "make test-browser  only the browser tests (Playwright on Debian's Chromium)"
+	@echo "make screenshots   the browser tests, saving docs/screenshots/*.png"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make bench   print import cost per handler and DynamoDB calls per request"
 	@echo "make lock    regenerate layers/common/requirements.txt from pyproject.toml"
@@ -41,7 +43,25 @@ $(SAM_VENV)/.installed: | python313
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==$(SAM_CLI_VERSION)
 	@touch $@
 
-install: $(VENV)/.installed $(SAM_VENV)/.installed
+# The browser tests drive Debian's Chromium with Playwright (pip, in the dev extras; its own
+# browser download is not used) and scan pages with axe-core (npm, from package-lock.json).
+CHROMIUM ?= /usr/bin/chromium
+
+$(CHROMIUM):
+	@if command -v chromium >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "error: the browser tests need Chromium; install it as root: apt-get install -y chromium" >&2; exit 1; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (apt-get install -y npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+browser: $(CHROMIUM) node_modules/.installed
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed browser
 
 dev: $(VENV)/.installed
 	$(PY) -m portico_local
@@ -50,7 +70,13 @@ test: install
 	PATH="$(abspath $(SAM_VENV))/bin:$(dir $(PYTHON313)):$$PATH" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not template"
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not template and not browser"
+
+test-browser: $(VENV)/.installed browser
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup tests/browser
+
+screenshots: $(VENV)/.installed browser
+	PORTICO_SCREENSHOTS=1 $(PY) -m pytest tests/browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .

@@ -215,7 +215,22 @@ def _serve_api(runtime: Runtime, request: Request, method: str) -> HttpResult:
 # --- web/ ----------------------------------------------------------------------------------
 
 
+# Where the pages find Stripe (web/assets/stripe.json names Stripe.js); the runtime
+# answers with its fake Stripe's browser pages instead, so no page changes between the two.
+STRIPE_CONFIG_PATH = "/assets/stripe.json"
+
+
+def stripe_config(stripe: dev.StripeInfo) -> dict[str, str]:
+    """`/assets/stripe.json` in the local runtime: the fake's card form and 3-D Secure page."""
+    return {
+        "card_form": f"{stripe.api_base}/_fake/card-form",
+        "authenticate": f"{stripe.api_base}/_fake/authenticate",
+    }
+
+
 def _serve_static(runtime: Runtime, request: Request, method: str) -> HttpResult:
+    if request.path == STRIPE_CONFIG_PATH and method == "GET" and runtime.stripe is not None:
+        return json_result(200, stripe_config(runtime.stripe))
     try:
         found = static.find(request.path, runtime.web_root)
     except static.BadPath:

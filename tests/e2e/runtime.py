@@ -139,9 +139,11 @@ def _read_output(runtime: Runtime, started: threading.Event) -> None:
     started.set()  # the process ended: stop waiting
 
 
-def _wait_until_ready(runtime: Runtime, started: threading.Event) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    started.wait(STARTUP_DEADLINE_S)
+def _wait_until_ready(
+    runtime: Runtime, started: threading.Event, deadline_s: float = STARTUP_DEADLINE_S
+) -> None:
+    deadline = time.monotonic() + deadline_s
+    started.wait(deadline_s)
     while time.monotonic() < deadline:
         if runtime.process.poll() is not None:
             break
@@ -153,7 +155,7 @@ def _wait_until_ready(runtime: Runtime, started: threading.Event) -> None:
                 pass  # not accepting connections yet: poll again
         time.sleep(0.1)
     raise RuntimeError(
-        f"the local runtime did not become ready in {STARTUP_DEADLINE_S:.0f} s "
+        f"the local runtime did not become ready in {deadline_s:.0f} s "
         f"(exit code {runtime.process.poll()}); its output:\n{runtime.log()}"
     )
 
@@ -171,9 +173,9 @@ def stop(runtime: Runtime, sig: int = signal.SIGTERM, timeout: float = 10) -> in
 
 
 @contextmanager
-def local_runtime(*args: str) -> Iterator[Runtime]:
+def local_runtime(*args: str, deadline_s: float = STARTUP_DEADLINE_S) -> Iterator[Runtime]:
     """Start `python -m portico_local [args]` on a free port; stop it afterwards, whatever
-    happens."""
+    happens. Waits up to `deadline_s` for it to answer."""
     env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "portico_local", *args],
@@ -188,7 +190,7 @@ def local_runtime(*args: str) -> Iterator[Runtime]:
     reader = threading.Thread(target=_read_output, args=(runtime, started), daemon=True)
     reader.start()
     try:
-        _wait_until_ready(runtime, started)
+        _wait_until_ready(runtime, started, deadline_s)
         yield runtime
     finally:
         stop(runtime)

@@ -9,6 +9,7 @@ the address, and the scripts it names. The scripts' own rules are tested with No
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -225,6 +226,17 @@ CALLS = [
     ("portal.js", "post", "/v1/portals/{slug}/magic-link", '"/magic-link"'),
     ("portal.js", "post", "/v1/portals/{slug}/forgot-password", '"/forgot-password"'),
     ("portal.js", "post", "/v1/portals/{slug}/signup", '"/signup"'),
+    ("portal.js", "get", "/v1/me/invoices", '"/v1/me/invoices?limit=100&status="'),
+    ("portal.js", "get", "/v1/me/invoices/{invoice_id}", '"/v1/me/invoices/" + encodeURIComponent'),
+    ("portal.js", "get", "/v1/me/payments", '"/v1/me/payments?limit=100"'),
+    ("portal.js", "post", "/v1/me/payments", '"POST", "/v1/me/payments"'),
+    ("portal.js", "get", "/v1/me/payment-methods", '"GET", "/v1/me/payment-methods"'),
+    ("portal.js", "post", "/v1/me/payment-methods/setup", '"/v1/me/payment-methods/setup"'),
+    ("portal.js", "post", "/v1/me/payment-methods", '"POST", "/v1/me/payment-methods",'),
+    ("portal.js", "put", "/v1/me/payment-methods/{method_id}/default", '"/default"'),
+    ("portal.js", "delete", "/v1/me/payment-methods/{method_id}", '"DELETE", method'),
+    ("portal.js", "get", "/v1/me/autopay", '"/v1/me/autopay?lang="'),
+    ("portal.js", "put", "/v1/me/autopay", '"PUT", "/v1/me/autopay"'),
     ("admin.js", "post", "/v1/portals/{slug}/staff-login", '"/staff-login"'),
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),
     ("admin.js", "post", "/v1/auth/resend-link", '"/v1/auth/resend-link"'),
@@ -253,10 +265,16 @@ def test_given_the_scripts_when_read_then_nothing_is_logged_or_stored_in_the_bro
     runtime: Runtime,
 ):
     # Tokens and passwords pass through these scripts: none may reach the console or storage.
+    # The one thing kept is the language a person chose, under its own key, in portico.js.
     for name in ("portico.js", "portal.js", "admin.js"):
         source = runtime.request("GET", f"/assets/{name}").body.decode()
-        for forbidden in ("console.", "localStorage", "sessionStorage", "document.cookie"):
+        for forbidden in ("console.", "sessionStorage", "document.cookie"):
             assert forbidden not in source, f"{name} uses {forbidden}"
+        uses = source.count("localStorage")
+        language_only = source.count("localStorage.setItem(LANGUAGE_KEY, LANG)") + source.count(
+            "localStorage.getItem(LANGUAGE_KEY)"
+        )
+        assert uses == language_only, f"{name} stores more than the language"
         if name != "portico.js":
             assert "history.replaceState" in source, f"{name} leaves the token in the address"
 
@@ -270,3 +288,23 @@ def test_given_the_shared_page_rules_when_node_tests_them_then_they_pass():
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("e2e")
+def test_given_the_local_runtime_when_the_pages_ask_where_stripe_is_then_it_names_the_fake(
+    runtime: Runtime,
+):
+    # The committed file names Stripe.js; the runtime answers with its fake Stripe's pages.
+    committed = json.loads(Path(ROOT, "web", "assets", "stripe.json").read_text())
+    demo = runtime.request("GET", "/_dev/demo").json()
+
+    served = runtime.request("GET", "/assets/stripe.json")
+
+    assert committed == {"js": "https://js.stripe.com/v3/"}
+    assert served.status == 200
+    fake = demo["stripe"]["api_base"]
+    assert served.json() == {
+        "card_form": f"{fake}/_fake/card-form",
+        "authenticate": f"{fake}/_fake/authenticate",
+    }

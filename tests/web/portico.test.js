@@ -24,9 +24,27 @@ describe("portalRoute", () => {
     }
   });
 
-  it("treats the deeper pages that come later as the start view, not as a link page", () => {
-    assert.equal(P.portalRoute("/p/sparkling-pools/invoices/inv-2001").page, "start");
+  it("sends the signed-in pages to their page, and an invoice's address to it", () => {
+    for (const page of ["invoices", "payments", "pay", "billing"]) {
+      assert.deepEqual(P.portalRoute(`/p/sparkling-pools/${page}`), { slug: "sparkling-pools", page });
+    }
+    assert.deepEqual(P.portalRoute("/p/sparkling-pools/invoices/inv-2001"), {
+      slug: "sparkling-pools",
+      page: "invoice",
+      id: "inv-2001",
+    });
+  });
+
+  it("treats unknown deeper addresses as the start view, not as a link page", () => {
     assert.equal(P.portalRoute("/p/sparkling-pools/magic/extra").page, "start");
+    assert.equal(P.portalRoute("/p/sparkling-pools/invoices/bad%20id").page, "start");
+    assert.equal(P.portalRoute("/p/sparkling-pools/nowhere").page, "start");
+  });
+
+  it("builds each page's address back", () => {
+    assert.equal(P.portalPath("sparkling-pools", "start"), "/p/sparkling-pools");
+    assert.equal(P.portalPath("sparkling-pools", "pay"), "/p/sparkling-pools/pay");
+    assert.equal(P.portalPath("sparkling-pools", "invoice", "inv-1"), "/p/sparkling-pools/invoices/inv-1");
   });
 
   it("finds no portal at a malformed or foreign address", () => {
@@ -171,6 +189,35 @@ describe("strings", () => {
       }
     }
     assert.ok(checked > 30, `only ${checked} strings checked`);
+  });
+});
+
+describe("languages", () => {
+  it("takes the remembered choice, else the browser's first language we speak, else English", () => {
+    assert.equal(P.pickLanguage("es", ["en-US"]), "es");
+    assert.equal(P.pickLanguage(null, ["fr-FR", "es-MX", "en"]), "es");
+    assert.equal(P.pickLanguage("de", ["de-DE"]), "en");
+  });
+
+  it("has every string of the customer portal in Spanish, with the same placeholders", () => {
+    const html = fs.readFileSync(path.join(WEB, "p/index.html"), "utf8");
+    const script = fs.readFileSync(path.join(WEB, "assets/portal.js"), "utf8");
+    const used = new Set([
+      ...[...html.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1]),
+      ...[...script.matchAll(/\bt\("(\w+)"/g)].map((m) => m[1]),
+    ]);
+    assert.ok(used.size > 100, `only ${used.size} strings found`);
+    for (const key of used) {
+      assert.ok(key in P.STRINGS.es, `no Spanish for ${key}`);
+      const holes = (text) => (text.match(/\{\w+\}/g) || []).sort().join();
+      assert.equal(holes(P.STRINGS.es[key]), holes(P.STRINGS.en[key]), key);
+    }
+  });
+
+  it("formats money and dates in Spanish", () => {
+    assert.equal(P.t("navPay", null, "es"), "Pagar");
+    assert.match(P.formatMoney(46710, "USD", "es"), /467,10/);
+    assert.match(P.formatDate("2026-11-23", "es"), /23 de noviembre de 2026/);
   });
 });
 

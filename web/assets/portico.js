@@ -13,8 +13,8 @@
   else root.Portico = exported;
 })(globalThis, function () {
   // One object per language; the HTML carries the English text too (for the first paint), and
-  // a test checks every data-i18n element's text equals its entry here. Spanish comes later
-  // as STRINGS.es; `{name}` placeholders are filled by t().
+  // a test checks every data-i18n element's text equals its entry here and that Spanish has
+  // every string the portal uses; `{name}` placeholders are filled by t().
   const STRINGS = {
     en: {
       skipLink: "Skip to content",
@@ -85,8 +85,120 @@
       pastDueAmount: "{amount} past due",
       nextVisit: "Next visit",
       noVisit: "None scheduled",
-      homeSoon: "Your invoices, payments and service history will appear here soon.",
       signOutButton: "Sign out",
+      poweredBy: "Powered by Portico",
+      switchLanguage: "Español",
+      navHome: "Home",
+      navInvoices: "Invoices",
+      navPayments: "Payments",
+      navPay: "Pay",
+      navBilling: "Billing info",
+      pageTitle: "{page} · {business}",
+      payNow: "Pay now",
+      payBalance: "Pay balance",
+      pastDueBanner: "{amount} is past due. Please pay it as soon as you can.",
+      autopayLabel: "AutoPay",
+      autopayOnWith: "On, with {method}",
+      autopayOn: "On",
+      autopayOff: "Off",
+      openInvoicesBadge: "{count} open invoices",
+      openInvoiceBadge: "1 open invoice",
+      openEstimatesBadge: "{count} estimates to review",
+      openEstimateBadge: "1 estimate to review",
+      creditBadge: "{amount} account credit",
+      invoicesHeading: "Invoices",
+      showLegend: "Show",
+      filterOpen: "Open",
+      filterPaid: "Paid",
+      filterAll: "All",
+      noInvoices: "No invoices to show.",
+      invoiceHeading: "Invoice {number}",
+      invoiceLink: "Invoice {number}",
+      backToInvoices: "Back to invoices",
+      linesCaption: "What this invoice is for",
+      lineDescription: "Description",
+      lineQuantity: "Qty",
+      lineAmount: "Amount",
+      issued: "Issued",
+      due: "Due",
+      status: "Status",
+      subtotal: "Subtotal",
+      tax: "Tax",
+      total: "Total",
+      amountPaid: "Paid",
+      amountDue: "Amount due",
+      payThisInvoice: "Pay this invoice",
+      downloadPdf: "Download PDF",
+      statusOpen: "Open",
+      statusPastDue: "Past due",
+      statusPartiallyPaid: "Partly paid",
+      statusPaid: "Paid",
+      statusInProgress: "Payment in progress",
+      dueOn: "Due {date}",
+      paymentsHeading: "Payments",
+      noPayments: "No payments yet.",
+      paymentSucceeded: "Paid",
+      paymentProcessing: "Processing",
+      paymentPending: "Pending",
+      paymentRequiresAction: "Waiting for your bank",
+      paymentFailed: "Failed",
+      paymentRefunded: "Refunded",
+      paymentOf: "{amount} on {date}",
+      appliedTo: "For {invoices}",
+      accountCredit: "account credit",
+      receiptLink: "Receipt for the payment of {amount} on {date}",
+      viewReceipt: "View receipt",
+      payHeading: "Make a payment",
+      payWhatLegend: "What to pay",
+      payBalanceOption: "The whole balance",
+      payWholeBalance: "The whole balance: {amount}",
+      payChooseInvoices: "Choose invoices",
+      payInvoiceOption: "{number}, due {date}: {amount}",
+      payWithLegend: "Pay with",
+      payNoMethods: "You have no saved card yet. Add one to pay.",
+      addCardLink: "Add a card",
+      payConfirm: "Pay now",
+      payConfirmAmount: "Pay {amount}",
+      payTotal: "Total: {amount}",
+      nothingToPay: "You owe nothing right now. Thank you!",
+      chooseInvoice: "Choose at least one invoice.",
+      chooseMethod: "Choose a card to pay with.",
+      paySucceeded: "Thank you! We received your payment of {amount}. A receipt is on its way by email.",
+      payProcessing: "Your bank payment of {amount} is on its way. It can take a few days to clear.",
+      payAuthenticating: "Your bank wants you to confirm this payment…",
+      payChecking: "Checking your payment with your bank…",
+      payAuthFailed: "Your bank did not confirm the payment, so nothing was charged. Try again or choose another card.",
+      payStillPending: "Your payment is still being confirmed. Check Payments in a minute.",
+      backHome: "Back to home",
+      methodCard: "{brand} ending {last4}",
+      methodBank: "{bank} account ending {last4}",
+      methodExpires: "expires {month}/{year}",
+      defaultMethod: "Default",
+      billingHeading: "Billing info",
+      walletHeading: "Saved payment methods",
+      walletEmpty: "No saved payment methods yet.",
+      makeDefault: "Make {method} the default",
+      removeMethod: "Remove {method}",
+      methodRemoved: "{method} was removed.",
+      methodDefault: "{method} is now your default.",
+      addCardButton: "Add a card",
+      saveCardButton: "Save card",
+      openingCardForm: "Opening the secure card form…",
+      cardSaved: "{method} is saved.",
+      cardCanceled: "No card was added.",
+      autopayHeading: "AutoPay",
+      autopayIsOn: "AutoPay is on. We charge {method} for each routine service invoice.",
+      autopayIsOff: "AutoPay is off.",
+      autopayNeedsCard: "Add a card to turn on AutoPay.",
+      autopayMethodLabel: "Card to charge",
+      autopayTermsHeading: "AutoPay authorization",
+      autopayAccept: "I agree to the AutoPay authorization above",
+      autopayMustAccept: "Check the box to agree to the AutoPay authorization.",
+      autopayTurnOn: "Turn on AutoPay",
+      autopayTurnOff: "Turn off AutoPay",
+      autopayTurnedOn: "AutoPay is on.",
+      autopayTurnedOff: "AutoPay is off.",
+      sessionExpired: "Your session ended. Sign in again to continue where you were.",
 
       adminBrand: "Portico admin",
       adminHeading: "Admin pages",
@@ -105,11 +217,238 @@
       toStaffSignIn: "Go to staff sign-in",
       homeLink: "Portico home",
     },
+
+    // Spanish: every string of the customer portal (the admin pages are English for now and
+    // fall back to STRINGS.en). Usted, as businesses write to their customers.
+    es: {
+      skipLink: "Saltar al contenido",
+      portalBrand: "Portal de clientes",
+      loading: "Cargando el portal…",
+      loadFailed: "No pudimos cargar este portal. Revise su conexión y vuelva a cargar la página.",
+      portalTitle: "Portal de clientes de {business}",
+      missingTitle: "Portal no encontrado",
+      missingHeading: "Portal no encontrado",
+      missingText:
+        "No encontramos un portal de clientes en esta dirección. Revise el enlace de su factura o correo, o comuníquese con la empresa que lo envió.",
+      missingHome: "Ir a la página principal de Portico",
+      contactHeading: "Contáctenos",
+      contactEmail: "Correo",
+      contactPhone: "Teléfono",
+      contactWebsite: "Sitio web",
+      contactAddress: "Dirección",
+      logoAlt: "Logotipo de {business}",
+
+      signInHeading: "Iniciar sesión",
+      emailLabel: "Correo electrónico",
+      passwordLabel: "Contraseña",
+      showPassword: "Mostrar contraseña",
+      hidePassword: "Ocultar contraseña",
+      signInButton: "Iniciar sesión",
+      forgotSummary: "¿Olvidó su contraseña?",
+      forgotIntro: "Escriba su correo y le enviaremos un enlace para elegir una contraseña nueva.",
+      forgotButton: "Enviarme un enlace para restablecerla",
+      or: "o",
+      magicHeading: "Iniciar sesión sin contraseña",
+      magicIntro: "Le enviaremos por correo un enlace para iniciar sesión. Sirve una vez, durante 15 minutos.",
+      magicButton: "Enviarme un enlace para iniciar sesión",
+      signupSummary: "¿Es su primera vez? Cree su acceso",
+      signupIntro:
+        "Escriba el correo que la empresa tiene de usted. Si pertenece a un cliente, le enviaremos un enlace para elegir una contraseña.",
+      signupButton: "Enviarme un enlace",
+      linkSent: "Si ese correo pertenece a un cliente, le enviamos un enlace. Puede tardar un minuto en llegar.",
+      enterEmail: "Escriba su correo electrónico.",
+      enterPassword: "Escriba su contraseña.",
+      wrongCredentials: "El correo o la contraseña no son correctos.",
+      tooManyTries: "Demasiados intentos. Vuelva a intentarlo en {wait}.",
+      tooManyTriesSoon: "Demasiados intentos. Vuelva a intentarlo en unos minutos.",
+      unexpected: "Algo salió mal de nuestro lado. Inténtelo de nuevo en un momento.",
+      offline: "No pudimos comunicarnos con el portal. Revise su conexión e inténtelo de nuevo.",
+      signedOut: "Cerró la sesión.",
+      working: "Un momento…",
+
+      createLoginHeading: "Cree su acceso",
+      createLoginIntro: "Elija una contraseña para su portal de clientes.",
+      resetHeading: "Elija una contraseña nueva",
+      resetIntro: "Su contraseña nueva reemplaza a la anterior.",
+      magicLinkHeading: "Iniciar sesión",
+      magicLinkIntro: "Use el botón para terminar de iniciar sesión con el enlace de su correo.",
+      magicSignInButton: "Iniciar mi sesión",
+      newPasswordLabel: "Contraseña nueva",
+      passwordHint: "Al menos 8 caracteres; 15 o más es mejor. Unas palabras que recuerde funcionan bien.",
+      savePasswordButton: "Guardar la contraseña e iniciar sesión",
+      linkMissing: "Este enlace está incompleto. Ábralo de nuevo desde su correo.",
+      linkDead: "Este enlace venció o ya se usó.",
+      resendButton: "Enviarme un enlace nuevo",
+      resendSent: "Si el enlace era nuestro, uno nuevo va en camino.",
+      toSignIn: "Ir a la página para iniciar sesión",
+
+      homeHeading: "Hola, {name}",
+      balanceDue: "Saldo pendiente",
+      pastDue: "Vencido",
+      nothingPastDue: "Nada vencido",
+      pastDueAmount: "{amount} vencido",
+      nextVisit: "Próxima visita",
+      noVisit: "Ninguna programada",
+      signOutButton: "Cerrar sesión",
+      poweredBy: "Con la tecnología de Portico",
+      switchLanguage: "English",
+      navHome: "Inicio",
+      navInvoices: "Facturas",
+      navPayments: "Pagos",
+      navPay: "Pagar",
+      navBilling: "Facturación",
+      pageTitle: "{page} · {business}",
+      payNow: "Pagar ahora",
+      payBalance: "Pagar el saldo",
+      pastDueBanner: "{amount} está vencido. Por favor, páguelo lo antes posible.",
+      autopayLabel: "Pago automático",
+      autopayOnWith: "Activado, con {method}",
+      autopayOn: "Activado",
+      autopayOff: "Desactivado",
+      openInvoicesBadge: "{count} facturas abiertas",
+      openInvoiceBadge: "1 factura abierta",
+      openEstimatesBadge: "{count} presupuestos por revisar",
+      openEstimateBadge: "1 presupuesto por revisar",
+      creditBadge: "{amount} de crédito en su cuenta",
+      invoicesHeading: "Facturas",
+      showLegend: "Mostrar",
+      filterOpen: "Abiertas",
+      filterPaid: "Pagadas",
+      filterAll: "Todas",
+      noInvoices: "No hay facturas para mostrar.",
+      invoiceHeading: "Factura {number}",
+      invoiceLink: "Factura {number}",
+      backToInvoices: "Volver a las facturas",
+      linesCaption: "Qué incluye esta factura",
+      lineDescription: "Descripción",
+      lineQuantity: "Cant.",
+      lineAmount: "Importe",
+      issued: "Emitida",
+      due: "Vence",
+      status: "Estado",
+      subtotal: "Subtotal",
+      tax: "Impuesto",
+      total: "Total",
+      amountPaid: "Pagado",
+      amountDue: "Importe pendiente",
+      payThisInvoice: "Pagar esta factura",
+      downloadPdf: "Descargar PDF",
+      statusOpen: "Abierta",
+      statusPastDue: "Vencida",
+      statusPartiallyPaid: "Pagada en parte",
+      statusPaid: "Pagada",
+      statusInProgress: "Pago en curso",
+      dueOn: "Vence el {date}",
+      paymentsHeading: "Pagos",
+      noPayments: "Todavía no hay pagos.",
+      paymentSucceeded: "Pagado",
+      paymentProcessing: "En proceso",
+      paymentPending: "Pendiente",
+      paymentRequiresAction: "Esperando a su banco",
+      paymentFailed: "Fallido",
+      paymentRefunded: "Reembolsado",
+      paymentOf: "{amount} el {date}",
+      appliedTo: "Para {invoices}",
+      accountCredit: "crédito en la cuenta",
+      receiptLink: "Recibo del pago de {amount} del {date}",
+      viewReceipt: "Ver el recibo",
+      payHeading: "Hacer un pago",
+      payWhatLegend: "Qué pagar",
+      payBalanceOption: "Todo el saldo",
+      payWholeBalance: "Todo el saldo: {amount}",
+      payChooseInvoices: "Elegir facturas",
+      payInvoiceOption: "{number}, vence el {date}: {amount}",
+      payWithLegend: "Pagar con",
+      payNoMethods: "Todavía no tiene una tarjeta guardada. Agregue una para pagar.",
+      addCardLink: "Agregar una tarjeta",
+      payConfirm: "Pagar ahora",
+      payConfirmAmount: "Pagar {amount}",
+      payTotal: "Total: {amount}",
+      nothingToPay: "No debe nada por ahora. ¡Gracias!",
+      chooseInvoice: "Elija al menos una factura.",
+      chooseMethod: "Elija una tarjeta para pagar.",
+      paySucceeded: "¡Gracias! Recibimos su pago de {amount}. Le enviamos el recibo por correo.",
+      payProcessing: "Su pago bancario de {amount} está en camino. Puede tardar unos días en acreditarse.",
+      payAuthenticating: "Su banco le pide confirmar este pago…",
+      payChecking: "Verificando su pago con su banco…",
+      payAuthFailed: "Su banco no confirmó el pago, así que no se cobró nada. Inténtelo de nuevo o elija otra tarjeta.",
+      payStillPending: "Su pago todavía se está confirmando. Revise Pagos en un minuto.",
+      backHome: "Volver al inicio",
+      methodCard: "{brand} terminada en {last4}",
+      methodBank: "Cuenta de {bank} terminada en {last4}",
+      methodExpires: "vence {month}/{year}",
+      defaultMethod: "Predeterminada",
+      billingHeading: "Facturación",
+      walletHeading: "Métodos de pago guardados",
+      walletEmpty: "Todavía no hay métodos de pago guardados.",
+      makeDefault: "Usar {method} como predeterminada",
+      removeMethod: "Quitar {method}",
+      methodRemoved: "Se quitó {method}.",
+      methodDefault: "{method} es ahora su método predeterminado.",
+      addCardButton: "Agregar una tarjeta",
+      saveCardButton: "Guardar la tarjeta",
+      openingCardForm: "Abriendo el formulario seguro de tarjeta…",
+      cardSaved: "Se guardó {method}.",
+      cardCanceled: "No se agregó ninguna tarjeta.",
+      autopayHeading: "Pago automático",
+      autopayIsOn: "El pago automático está activado. Cobramos a {method} cada factura de servicio habitual.",
+      autopayIsOff: "El pago automático está desactivado.",
+      autopayNeedsCard: "Agregue una tarjeta para activar el pago automático.",
+      autopayMethodLabel: "Tarjeta a cobrar",
+      autopayTermsHeading: "Autorización de pago automático",
+      autopayAccept: "Acepto la autorización de pago automático de arriba",
+      autopayMustAccept: "Marque la casilla para aceptar la autorización de pago automático.",
+      autopayTurnOn: "Activar el pago automático",
+      autopayTurnOff: "Desactivar el pago automático",
+      autopayTurnedOn: "El pago automático está activado.",
+      autopayTurnedOff: "El pago automático está desactivado.",
+      sessionExpired: "Su sesión terminó. Inicie sesión de nuevo para seguir donde estaba.",
+    },
   };
-  // The language the pages speak; it follows <html lang> once STRINGS has more than English.
-  const LANG = "en";
+  // The languages the pages speak: the person's choice (remembered in this browser), else
+  // the first of the browser's languages we have, else English.
+  const LANGUAGES = ["en", "es"];
+  const LANGUAGE_KEY = "portico.language";
+  let LANG = "en";
+
+  function pickLanguage(stored, preferred) {
+    if (LANGUAGES.includes(stored)) return stored;
+    for (const tag of preferred || []) {
+      const base = String(tag).toLowerCase().split("-")[0];
+      if (LANGUAGES.includes(base)) return base;
+    }
+    return "en";
+  }
+
+  function language() {
+    return LANG;
+  }
+
+  // Sets the language for t() and the formatters; `remember` keeps it for the next visit.
+  // Only the language code is stored: never a token, a name or an email.
+  function setLanguage(lang, remember) {
+    LANG = LANGUAGES.includes(lang) ? lang : "en";
+    if (remember) {
+      try {
+        globalThis.localStorage.setItem(LANGUAGE_KEY, LANG);
+      } catch (error) {
+        // storage off (private mode): the choice lasts for this page only
+      }
+    }
+    return LANG;
+  }
+
+  function storedLanguage() {
+    try {
+      return globalThis.localStorage.getItem(LANGUAGE_KEY);
+    } catch (error) {
+      return null;
+    }
+  }
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const LINK_PAGES = new Set(["create-login", "reset", "magic"]);
+  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing"]);
+  const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
   // The link codes for "expired or already used": both may ask for a fresh link.
   const DEAD_LINK_CODES = new Set(["link_expired", "invalid_link"]);
 
@@ -127,7 +466,8 @@
   }
 
   // /p/{slug} and /p/{slug}/login -> "start" (home if signed in, else sign-in); the emailed
-  // links -> their page. Anything deeper is the full portal, which comes later: "start" too.
+  // links -> their page; /invoices, /payments, /pay, /billing -> that page; /invoices/{id} ->
+  // "invoice" with its id. Any other address below the portal is "start".
   function portalRoute(pathname) {
     const parts = pathname.split("/").filter(Boolean);
     if (parts[0] !== "p" || !parts[1]) return null;
@@ -138,13 +478,26 @@
       return null; // a malformed escape: no portal can live there
     }
     if (!validSlug(slug)) return null;
-    const page = parts.length === 3 && LINK_PAGES.has(parts[2]) ? parts[2] : "start";
-    return { slug, page };
+    if (parts.length === 3 && (LINK_PAGES.has(parts[2]) || PORTAL_PAGES.has(parts[2]))) {
+      return { slug, page: parts[2] };
+    }
+    if (parts.length === 4 && parts[2] === "invoices" && RECORD_ID.test(parts[3])) {
+      return { slug, page: "invoice", id: parts[3] };
+    }
+    return { slug, page: "start" };
   }
 
   function adminRoute(pathname) {
     const parts = pathname.split("/").filter(Boolean);
     return parts[0] === "admin" && parts[1] === "accept" && parts.length === 2 ? "accept" : "signin";
+  }
+
+  // The page address of a portal page: portalPath("sparkling-pools", "invoice", "inv-1").
+  function portalPath(slug, page, id) {
+    const base = "/p/" + encodeURIComponent(slug);
+    if (page === "start" || page === "home" || !page) return base;
+    if (page === "invoice") return base + "/invoices/" + encodeURIComponent(id);
+    return base + "/" + page;
   }
 
   // The API route of a portal: portalApi("sparkling-pools", "/login").
@@ -178,12 +531,13 @@
     return format.format(minor / 10 ** digits);
   }
 
-  // "2026-11-23" -> "Monday, November 23, 2026": a calendar date, so no time zone may move it.
-  function formatDate(isoDate, lang) {
+  // "2026-11-23" -> "Monday, November 23, 2026" ("Nov 23, 2026" with style "medium"): a
+  // calendar date, so no time zone may move it.
+  function formatDate(isoDate, lang, style) {
     const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate || "");
     if (!parts) return isoDate || "";
     const day = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
-    return new Intl.DateTimeFormat(lang || LANG, { dateStyle: "full", timeZone: "UTC" }).format(day);
+    return new Intl.DateTimeFormat(lang || LANG, { dateStyle: style || "full", timeZone: "UTC" }).format(day);
   }
 
   // Retry-After is delta-seconds or an HTTP date; null when absent or unreadable.
@@ -241,12 +595,12 @@
 
   // One JSON request to the API on this origin. Network failures come back as status 0, so
   // callers handle one shape. Nothing here logs: bodies carry tokens.
-  async function call(method, path, body) {
+  async function call(method, path, body, headers) {
     const init = {
       method,
       credentials: "same-origin",
       cache: "no-store",
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", ...(headers || {}) },
     };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
@@ -329,7 +683,12 @@
 
   return {
     STRINGS,
-    LANG,
+    LANGUAGES,
+    language,
+    setLanguage,
+    storedLanguage,
+    pickLanguage,
+    portalPath,
     t,
     validSlug,
     portalRoute,

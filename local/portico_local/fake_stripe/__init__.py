@@ -49,6 +49,11 @@ Implemented
 - Webhooks: every event is POSTed, in a background thread, to `webhook_url` with Stripe's
   `Stripe-Signature` (`webhooks.py`); non-2xx or no answer is retried after each of
   `webhook_retry_delays`, then dropped. Connected accounts' events carry `account`.
+- Browser pages (`pages.py`), for the portal in the local runtime: `/_fake/card-form`
+  confirms a SetupIntent with a test card the customer picks (what the Payment Element
+  does), `/_fake/authenticate` answers 3-D Secure for a PaymentIntent; both take the
+  publishable key and the intent's `client_secret` and redirect to `return_url` as Stripe.js
+  does.
 - Test controls: `inject(Fault(...))` / `POST /_fake/faults {"status": 429|5xx, "count",
   "latency_ms", "timeout", "path", "phase"}`, `DELETE /_fake/faults`, `stats()` /
   `GET /_fake/stats` (per account: PaymentIntents created, charges, charges succeeded),
@@ -57,8 +62,8 @@ Implemented
   loopback only.
 
 Not implemented: raw card numbers and tokens, cancel/capture/update of intents, Checkout,
-Invoices and Subscriptions, disputes, Connect OAuth and account links, 3-D Secure pages
-and redirects (`next_action` is always `use_stripe_sdk`), `ending_before`, nested
+Invoices and Subscriptions, disputes, Connect OAuth and account links, 3-D Secure
+redirects in the API (`next_action` is always `use_stripe_sdk`), `ending_before`, nested
 expansion, search pagination, the search index's delay, 409 `idempotency_key_in_use`
 (requests with one key are serialized instead), key expiry after 24 hours, API versions,
 and live mode.

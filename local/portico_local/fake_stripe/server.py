@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from portico_local.fake_stripe import forms
+from portico_local.fake_stripe import forms, pages
 from portico_local.fake_stripe.api import PLATFORM, Account, StripeApi, new_id, public
 from portico_local.fake_stripe.errors import StripeError, invalid
 from portico_local.fake_stripe.webhooks import Background, Delivery
@@ -411,6 +411,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         request_id = new_id("req", 14)
+        if parts.path in (pages.CARD_FORM, pages.AUTHENTICATE) and method in ("GET", "POST"):
+            self._send_page(pages.handle(self.fake, method, parts.path, parts.query, body))
+            return
         if parts.path.startswith("/_fake/"):
             self._send(_control(self.fake, method, parts.path, body), request_id)
             return
@@ -496,6 +499,17 @@ class _Handler(BaseHTTPRequestHandler):
                         dict(answer.headers),
                     ),
                 )
+
+    def _send_page(self, answer: pages.PageAnswer) -> None:
+        try:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _send(self, answer: _Answer, request_id: str) -> None:
         payload = json.dumps(answer.body, indent=2).encode()
