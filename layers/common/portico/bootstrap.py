@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
     from portico.data.payments import PaymentRepository
+    from portico.data.profile import ProfileRepository
     from portico.data.repositories import (
         ApiKeyRepository,
         BusinessRepository,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         PortalRepository,
         VisitRepository,
     )
+    from portico.data.reviews import ReviewRepository
     from portico.data.wallet import WalletRepository
     from portico.email.sender import EmailSender
     from portico.identity.access_tokens import SigningKeys
@@ -145,6 +147,20 @@ class Services:
 
         self._table()
         return AutoPayRepository()
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        from portico.data.reviews import ReviewRepository
+
+        self._table()
+        return ReviewRepository()
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        from portico.data.profile import ProfileRepository
+
+        self._table()
+        return ProfileRepository()
 
     @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:
