@@ -4,10 +4,9 @@ business's threshold may be followed by its public review link."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_serializer
-from pydantic_core.core_schema import SerializerFunctionWrapHandler
+from pydantic import Field, StringConstraints
 
 from portico.domain.common import DomainModel
 
@@ -57,14 +56,8 @@ class ReviewReceipt(DomainModel):
         default=None,
         description="Only present when the rating is at or above the business's threshold "
         "and the business has a public review link.",
+        exclude_if=lambda link: link is None,  # absent rather than null
     )
-
-    @model_serializer(mode="wrap")
-    def _without_absent_link(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("public_review_link") is None:
-            data.pop("public_review_link", None)
-        return data
 
 
 class ReviewSummary(DomainModel):
