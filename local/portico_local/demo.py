@@ -30,6 +30,7 @@ from portico.domain.billing import CrmInvoiceStatus, InvoiceRecord
 from portico.domain.business import Branding, NewBusiness, PortalChanges
 from portico.domain.common import Address, ContactDetails, Line
 from portico.domain.customer import CustomerRecord
+from portico.domain.reviews import ReviewSettings
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
 from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose
@@ -220,6 +221,8 @@ class DemoBusiness:
     invoices: Sequence[tuple[str, InvoiceRecord]]
     visits: Sequence[tuple[str, VisitRecord]]
     estimates: Sequence[tuple[str, EstimateRecord]]
+    # The public review link offered after a high rating (none: the business has none).
+    reviews: ReviewSettings = field(default_factory=ReviewSettings)
 
 
 def _lines(*items: tuple[str, int | str, int]) -> list[Line]:
@@ -419,6 +422,7 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
         phone="(512) 555-0142",
         website="https://sparklingpools.example.com",
         address=_austin("2100 S Lamar Blvd"),
+        hours="Mon-Fri 7am-6pm, Sat 8am-noon",
     )
     return DemoBusiness(
         business_id="biz_demo_sparkling_pools",
@@ -434,6 +438,9 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
         invoices=invoices,
         visits=visits,
         estimates=estimates,
+        reviews=ReviewSettings(
+            public_review_link="https://reviews.example.com/sparkling-pools", threshold=4
+        ),
     )
 
 
@@ -479,6 +486,7 @@ def greenleaf_lawn(now: datetime) -> DemoBusiness:
         phone="(303) 555-0187",
         website="https://greenleaflawn.example.com",
         address=_boulder("1850 Folsom St"),
+        hours="Mon-Sat 7am-5pm",
     )
     return DemoBusiness(
         business_id="biz_demo_greenleaf_lawn",
@@ -507,7 +515,9 @@ def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
     portals.update_portal(
         svc,
         business_id,
-        PortalChanges(enabled=True, branding=spec.branding, contact=spec.new.contact),
+        PortalChanges(
+            enabled=True, branding=spec.branding, contact=spec.new.contact, reviews=spec.reviews
+        ),
     )
     for demo_customer in spec.customers:
         records.upsert_customer(svc, business_id, demo_customer.customer_id, demo_customer.record)
