@@ -397,6 +397,53 @@ def test_given_a_malformed_change_when_saved_then_422(world, body):
     assert events(biz, "preferences.updated") == []
 
 
+def test_given_a_customer_who_asked_when_the_business_turns_a_type_off_then_logged_as_business(
+    world,
+):
+    biz, headers = world
+    path = "/v1/admin/customers/cust-1/preferences"
+
+    response = call("PUT", path, {"service_reminders": {"email": False}}, api_key=biz.api_key)
+
+    assert response.status == 200, response.body
+    mine = me(headers, "GET", "/v1/me/preferences").json()["preferences"]
+    assert mine["service_reminders"] == {"email": False, "sms": False}
+    assert call("GET", path, api_key=biz.api_key).json()["preferences"] == mine
+    [entry] = activity(biz, kind="preferences.updated")
+    assert entry.source == "business"
+    [event] = events(biz, "preferences.updated")
+    assert event.data.as_dict()["source"] == "business"
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"marketing": {"email": True}}, "customer_consent_required"),
+        ({"service_reminders": {"sms": True}}, "customer_consent_required"),
+        ({"receipts": {"email": False}}, "preference_locked"),
+    ],
+)
+def test_given_the_business_when_it_turns_a_type_on_or_a_locked_one_off_then_400(
+    world, change, code
+):
+    biz, headers = world
+
+    response = call("PUT", "/v1/admin/customers/cust-1/preferences", change, api_key=biz.api_key)
+
+    assert response.status == 400, response.body
+    assert response.json()["error"]["code"] == code
+    assert me(headers, "GET", "/v1/me/preferences").json()["preferences"] == DEFAULTS
+    assert events(biz, "preferences.updated") == []
+
+
+def test_given_an_unknown_customer_when_the_business_reads_preferences_then_404(world):
+    biz, _ = world
+
+    response = call("GET", "/v1/admin/customers/nobody/preferences", api_key=biz.api_key)
+
+    assert response.status == 404
+
+
 # --- the profile ---------------------------------------------------------------------------
 
 

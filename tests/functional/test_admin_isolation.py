@@ -51,6 +51,7 @@ def snapshot(biz):
         "visit": call("GET", "/v1/admin/visits/visit-1", api_key=key).json(),
         "estimate": call("GET", "/v1/admin/estimates/est-1", api_key=key).json(),
         "keys": call("GET", "/v1/admin/api-keys", api_key=key).json(),
+        "preferences": call("GET", "/v1/admin/customers/cust-1/preferences", api_key=key).json(),
     }
 
 
@@ -118,6 +119,16 @@ CASES = {
     "GET /v1/admin/autopay/runs": ("/v1/admin/autopay/runs", None, "empty"),
     "GET /v1/admin/autopay/runs/{run_id}": ("/v1/admin/autopay/runs/2026-05-01T15:00Z", None, 404),
     "GET /v1/admin/reviews": ("/v1/admin/reviews", None, "empty"),
+    "GET /v1/admin/customers/{customer_id}/preferences": (
+        "/v1/admin/customers/cust-1/preferences",
+        None,
+        404,
+    ),
+    "PUT /v1/admin/customers/{customer_id}/preferences": (
+        "/v1/admin/customers/cust-1/preferences",
+        {"invoices": {"email": False}},
+        404,
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from portico.domain.preferences import (
     Preferences,
     PreferencesView,
 )
-from portico.errors import BadRequestError, UnauthorizedError
+from portico.errors import BadRequestError, NotFoundError, UnauthorizedError
 from portico.identity.principal import Principal
 from portico.services.scope import session_customer
 
@@ -39,6 +39,38 @@ def customer_settings(svc: Services, business_id: str, customer_id: str) -> Cust
     if found is None:
         raise UnauthorizedError("This account no longer exists; sign in again.")
     return found
+
+
+def _business_customer(svc: Services, business_id: str, customer_id: str) -> CustomerSettings:
+    found = svc.profiles.settings(business_id, customer_id)
+    if found is None:
+        raise NotFoundError("No such customer.")
+    return found
+
+
+def customer_preferences(svc: Services, business_id: str, customer_id: str) -> PreferencesView:
+    """A customer's preferences, as the business reads them (404 for an unknown id)."""
+    found = _business_customer(svc, business_id, customer_id)
+    return PreferencesView(preferences=found.preferences, updated_at=found.preferences_updated_at)
+
+
+def change_for_customer(
+    svc: Services, business_id: str, customer_id: str, changes: PreferenceChanges
+) -> PreferencesView:
+    """The business switches channels off for a customer (who asked it by phone, say). It
+    may not switch any on: consent to be contacted is the customer's to give (400
+    `customer_consent_required`)."""
+    found = _business_customer(svc, business_id, customer_id)
+    _, changed = apply_changes(found.preferences, changes)
+    enabling = [change for change in changed if change.enabled]
+    if enabling:
+        first = enabling[0]
+        raise BadRequestError(
+            "Only the customer can turn a notification on; the business may only turn them off.",
+            code="customer_consent_required",
+            details={"type": first.type.value, "channel": first.channel},
+        )
+    return change_preferences(svc, business_id, customer_id, changes, "business", found)
 
 
 def get_preferences(svc: Services, principal: Principal) -> PreferencesView:
@@ -111,10 +143,17 @@ def update_preferences(
 
 
 def change_preferences(
-    svc: Services, business_id: str, customer_id: str, changes: PreferenceChanges, source: Source
+    svc: Services,
+    business_id: str,
+    customer_id: str,
+    changes: PreferenceChanges,
+    source: Source,
+    found: CustomerSettings | None = None,
 ) -> PreferencesView:
-    """Apply `changes` to a customer's preferences on behalf of `source`."""
-    found = customer_settings(svc, business_id, customer_id)
+    """Apply `changes` to a customer's preferences on behalf of `source` (`found`: the
+    customer's settings as already read)."""
+    if found is None:
+        found = customer_settings(svc, business_id, customer_id)
     updated, changed = apply_changes(found.preferences, changes)
     if not changed:
         return PreferencesView(
