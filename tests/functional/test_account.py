@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portico.data.events import DomainEventItem
 from portico.data.items import ActivityItem, customer_pk
@@ -597,3 +599,36 @@ def test_given_no_session_or_a_business_key_then_the_account_routes_refuse(world
 
     assert anonymous.status == 401
     assert business.status == 403
+
+
+# --- whatever is sent, never a 5xx ---------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+FIELDS = [
+    "rating", "comment", "contact_name", "phone", "billing_address", "email", "name",
+    "service_address", "marketing", "receipts", "service_reminders", "email", "sms", "extra",
+]  # fmt: skip
+bodies = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=4) | json_values
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    route=st.sampled_from(
+        [("POST", "/v1/me/reviews"), ("PUT", "/v1/me/preferences"), ("PATCH", "/v1/me/profile")]
+    ),
+    body=bodies,
+)
+def test_given_any_body_when_sent_to_an_account_route_then_never_a_5xx(world, route, body):
+    _, headers = world
+
+    response = me(headers, *route, body)
+
+    assert response.status < 500, (route, body, response.body)
