@@ -197,6 +197,17 @@ def test_given_the_reviews_tab_off_when_a_review_is_posted_then_403(services, cl
     assert events(biz, "review.created") == []
 
 
+def test_given_a_session_when_the_business_turns_the_reviews_tab_off_then_403_at_once(world):
+    biz, headers = world
+    put(biz, "/v1/admin/portal", {"tabs": {"reviews": False}})
+
+    response = me(headers, "POST", "/v1/me/reviews", {"rating": 5})
+
+    assert response.status == 403, response.body
+    assert response.json()["error"]["code"] == "reviews_unavailable"
+    assert events(biz, "review.created") == []
+
+
 def test_given_reviews_when_the_business_lists_them_then_newest_first_with_the_average(
     world, services, clock
 ):

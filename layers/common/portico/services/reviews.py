@@ -13,7 +13,7 @@ from portico.domain.events import DomainEvent, EventType
 from portico.domain.reviews import NewReview, Review, ReviewList, ReviewReceipt
 from portico.errors import ForbiddenError, UnauthorizedError
 from portico.identity.principal import Principal
-from portico.services.scope import require_tab, session_customer
+from portico.services.scope import customer_scope, require_tab, session_customer
 
 
 def leave_review(svc: Services, principal: Principal, new: NewReview) -> ReviewReceipt:
@@ -27,6 +27,8 @@ def leave_review(svc: Services, principal: Principal, new: NewReview) -> ReviewR
         raise UnauthorizedError("This account no longer exists; sign in again.")
     if not overview.portal.enabled:
         raise ForbiddenError("This portal is turned off.", code="portal_disabled")
+    # The tab as the business has it now, not only as the session's token remembers it.
+    require_tab(customer_scope(overview).tabs, "reviews")
     now = svc.clock.now()
     review = Review(
         review_id=uuid.uuid4().hex[:16],
