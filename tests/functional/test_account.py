@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 
 from portico.data.events import DomainEventItem
 from portico.data.items import ActivityItem, customer_pk
+from portico.data.repositories import ConcurrentChangeError
 from portico.data.table import PorticoItem
+from portico.domain.preferences import ChannelChange, PreferenceChanges
+from portico.services.preferences import change_preferences
 from tests.support.api import call
 from tests.support.factories import a_business, customer_body
 from tests.support.sessions import PASSWORD, bearer, signed_up
@@ -643,3 +646,20 @@ def test_given_any_body_when_sent_to_an_account_route_then_never_a_5xx(world, ro
     response = me(headers, *route, body)
 
     assert response.status < 500, (route, body, response.body)
+
+
+def test_given_a_change_saved_meanwhile_when_a_stale_read_saves_then_409_and_one_event(
+    world, services
+):
+    biz, headers = world
+    stale = services.profiles.settings(biz.business_id, "cust-1")
+    assert me(headers, "PUT", "/v1/me/preferences", {"invoices": {"email": False}}).status == 200
+    changes = PreferenceChanges(marketing=ChannelChange(email=True))
+
+    with pytest.raises(ConcurrentChangeError):
+        change_preferences(services, biz.business_id, "cust-1", changes, "customer", stale)
+
+    assert len(events(biz, "preferences.updated")) == 1
+    assert len(activity(biz, kind="preferences.updated")) == 1
+    kept = me(headers, "GET", "/v1/me/preferences").json()["preferences"]
+    assert kept["marketing"] == {"email": False, "sms": False}
