@@ -22,6 +22,7 @@ from portico.domain.common import DomainModel
 from portico.domain.customer import Customer
 from portico.domain.events import DomainEvent
 from portico.domain.preferences import Preferences
+from portico.domain.profile import EDITED_AS
 
 
 class CustomerSettings(DomainModel):
@@ -99,11 +100,9 @@ class ProfileRepository:
     ) -> None:
         """Set (or, for None, clear) the customer's own profile fields with the change's
         activity entry, if nobody changed them since `previous`."""
-        names = {"contact_name": "contact_name", "phone": "contact_phone"}
-        names["billing_address"] = "billing_address"
         actions: list[Any] = [CustomerItem.profile_updated_at.set(entry.at)]
         for field, value in edits.items():
-            attribute = getattr(CustomerItem, names[field])
+            attribute = getattr(CustomerItem, EDITED_AS[field])
             actions.append(attribute.remove() if value is None else attribute.set(stored(value)))
         item = CustomerItem(*CustomerItem.keys(business_id, customer_id))
         try:

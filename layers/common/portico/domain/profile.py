@@ -33,6 +33,13 @@ READ_ONLY = {
     "name": "The account's name is the business's; set `contact_name` for who to contact.",
     "service_address": "The service address is the business's; ask them to change it.",
 }
+# Where each field the customer edits is kept, on `Customer` and its item: `phone` is the
+# customer's own `contact_phone`, next to the CRM's `phone`.
+EDITED_AS = {
+    "contact_name": "contact_name",
+    "phone": "contact_phone",
+    "billing_address": "billing_address",
+}
 _READ_ONLY_NOTE = "Read-only here: sending it answers 400 and changes nothing."
 
 
@@ -57,8 +64,4 @@ class ProfileChanges(DomainModel):
 
     def edits(self) -> dict[str, Any]:
         """The customer-owned fields sent (None: clear it)."""
-        return {
-            name: getattr(self, name)
-            for name in ("contact_name", "phone", "billing_address")
-            if name in self.model_fields_set
-        }
+        return {name: getattr(self, name) for name in EDITED_AS if name in self.model_fields_set}

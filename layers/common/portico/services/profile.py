@@ -13,7 +13,7 @@ from portico.bootstrap import Services
 from portico.data.autopay import new_entry_id
 from portico.data.convert import stored
 from portico.domain.autopay import ActivityEntry
-from portico.domain.profile import Profile, ProfileChanges
+from portico.domain.profile import EDITED_AS, Profile, ProfileChanges
 from portico.errors import BadRequestError, ValidationFailedError
 from portico.identity.principal import Principal
 from portico.services.preferences import customer_settings
@@ -21,10 +21,6 @@ from portico.services.scope import session_customer
 
 if TYPE_CHECKING:
     from portico.data.profile import CustomerSettings
-
-# The item attribute that holds each field the customer edits.
-_ATTRIBUTE = {"contact_name": "contact_name", "phone": "contact_phone"}
-_ATTRIBUTE["billing_address"] = "billing_address"
 
 
 def _profile(settings: CustomerSettings) -> Profile:
@@ -62,7 +58,7 @@ def update_profile(svc: Services, principal: Principal, changes: ProfileChanges)
     found = customer_settings(svc, business_id, customer_id)
     changed: dict[str, dict[str, Any]] = {}
     for field, value in edits.items():
-        before = getattr(found.customer, _ATTRIBUTE[field])
+        before = getattr(found.customer, EDITED_AS[field])
         if before != value:
             change = {"from": stored(before), "to": stored(value)}
             changed[field] = {key: item for key, item in change.items() if item is not None}
@@ -79,6 +75,6 @@ def update_profile(svc: Services, principal: Principal, changes: ProfileChanges)
     to_save = {field: edits[field] for field in changed}
     svc.profiles.save_profile(business_id, customer_id, to_save, found.profile_updated_at, entry)
     customer = found.customer.model_copy(
-        update={_ATTRIBUTE[field]: value for field, value in to_save.items()}
+        update={EDITED_AS[field]: value for field, value in to_save.items()}
     )
     return _profile(found.model_copy(update={"customer": customer, "profile_updated_at": now}))
