@@ -37,6 +37,7 @@ from portico.domain.files import (
     document_key,
     visit_photo_key,
 )
+from portico.domain.reviews import ReviewSettings
 from portico.domain.service import EstimateRecord, EstimateStatus, VisitRecord, VisitStatus
 from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose
@@ -230,6 +231,8 @@ class DemoBusiness:
     estimates: Sequence[tuple[str, EstimateRecord]]
     photos: Sequence[DemoPhoto] = ()
     documents: Sequence[DemoDocument] = ()
+    # The public review link offered after a high rating (none: the business has none).
+    reviews: ReviewSettings = field(default_factory=ReviewSettings)
 
 
 @dataclass(frozen=True)
@@ -447,6 +450,7 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
         phone="(512) 555-0142",
         website="https://sparklingpools.example.com",
         address=_austin("2100 S Lamar Blvd"),
+        hours="Mon-Fri 7am-6pm, Sat 8am-noon",
     )
     return DemoBusiness(
         business_id="biz_demo_sparkling_pools",
@@ -478,6 +482,9 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
                 "Heater: not in use this season.",
             )),
         ],
+        reviews=ReviewSettings(
+            public_review_link="https://reviews.example.com/sparkling-pools", threshold=4
+        ),
     )  # fmt: skip
 
 
@@ -523,6 +530,7 @@ def greenleaf_lawn(now: datetime) -> DemoBusiness:
         phone="(303) 555-0187",
         website="https://greenleaflawn.example.com",
         address=_boulder("1850 Folsom St"),
+        hours="Mon-Sat 7am-5pm",
     )
     return DemoBusiness(
         business_id="biz_demo_greenleaf_lawn",
@@ -551,7 +559,9 @@ def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
     portals.update_portal(
         svc,
         business_id,
-        PortalChanges(enabled=True, branding=spec.branding, contact=spec.new.contact),
+        PortalChanges(
+            enabled=True, branding=spec.branding, contact=spec.new.contact, reviews=spec.reviews
+        ),
     )
     for demo_customer in spec.customers:
         records.upsert_customer(svc, business_id, demo_customer.customer_id, demo_customer.record)

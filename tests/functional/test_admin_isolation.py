@@ -63,6 +63,7 @@ def snapshot(biz):
         "keys": call("GET", "/v1/admin/api-keys", api_key=key).json(),
         "documents": call("GET", "/v1/admin/customers/cust-1/documents", api_key=key).json(),
         "work_requests": call("GET", "/v1/admin/work-requests", api_key=key).json(),
+        "preferences": call("GET", "/v1/admin/customers/cust-1/preferences", api_key=key).json(),
     }
 
 
@@ -174,6 +175,17 @@ CASES = {
         {"status": "declined", "note": "No."},
         404,
     ),
+    "GET /v1/admin/reviews": ("/v1/admin/reviews", None, "empty"),
+    "GET /v1/admin/customers/{customer_id}/preferences": (
+        "/v1/admin/customers/cust-1/preferences",
+        None,
+        404,
+    ),
+    "PUT /v1/admin/customers/{customer_id}/preferences": (
+        "/v1/admin/customers/cust-1/preferences",
+        {"invoices": {"email": False}},
+        404,
+    ),
 }
 
 
@@ -233,3 +245,49 @@ def test_given_a_cursor_from_a_when_b_uses_it_then_400(two_businesses):
 
     assert response.status == 400
     assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+def test_given_a_review_at_a_when_b_lists_reviews_then_b_sees_none_and_a_cursor_is_refused(
+    two_businesses, services
+):
+    a, b = two_businesses
+    call("PUT", "/v1/admin/portal", {"enabled": True}, api_key=a.api_key)
+    call(
+        "PUT",
+        "/v1/admin/customers/cust-2",
+        customer_body(email="ben@example.com"),
+        api_key=a.api_key,
+    )
+    for customer_id, email in [("cust-1", "ana@example.com"), ("cust-2", "ben@example.com")]:
+        headers = bearer(signed_up(services, a.business_id, customer_id, email))
+        assert call("POST", "/v1/me/reviews", {"rating": 5}, headers=headers).status == 201
+    cursor = call("GET", "/v1/admin/reviews?limit=1", api_key=a.api_key).json()["next_cursor"]
+
+    listed = call("GET", "/v1/admin/reviews", api_key=b.api_key).json()
+    with_a_cursor = call("GET", f"/v1/admin/reviews?cursor={cursor}", api_key=b.api_key)
+
+    assert listed["items"] == []
+    assert listed["summary"]["count"] == 0
+    assert with_a_cursor.status == 400
+    assert len(call("GET", "/v1/admin/reviews", api_key=a.api_key).json()["items"]) == 2
+
+
+def test_given_the_same_customer_id_at_two_businesses_then_their_accounts_stay_apart(
+    two_businesses, services
+):
+    a, b = two_businesses
+    for biz, email in [(a, "ana@example.com"), (b, "bea@example.com")]:
+        call("PUT", "/v1/admin/portal", {"enabled": True}, api_key=biz.api_key)
+        body = customer_body(name=email.split("@")[0], email=email)
+        call("PUT", "/v1/admin/customers/cust-1", body, api_key=biz.api_key)
+    ana = bearer(signed_up(services, a.business_id, "cust-1", "ana@example.com"))
+    bea = bearer(signed_up(services, b.business_id, "cust-1", "bea@example.com"))
+
+    changed = call("PUT", "/v1/me/preferences", {"marketing": {"email": True}}, headers=ana)
+    edited = call("PATCH", "/v1/me/profile", {"contact_name": "Ana's son"}, headers=ana)
+
+    assert (changed.status, edited.status) == (200, 200)
+    beas = call("GET", "/v1/me/preferences", headers=bea).json()["preferences"]
+    assert beas["marketing"] == {"email": False, "sms": False}
+    profile = call("GET", "/v1/me/profile", headers=bea).json()
+    assert (profile["email"], profile["contact_name"]) == ("bea@example.com", None)

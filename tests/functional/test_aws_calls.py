@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.api import call
 from tests.support.factories import a_business, customer_body, invoice_body
+from tests.support.sessions import bearer, signed_up
 
 
 @pytest.fixture
@@ -104,3 +105,30 @@ def test_service_history_documents_and_requests_pages_are_one_request(
         )
     assert response.status == 200, response.body
     assert dict(aws_calls.calls) == {operation: 1}
+
+
+@pytest.mark.parametrize("path", ["/v1/me/profile", "/v1/me/preferences"])
+def test_account_pages_are_one_get_item(biz, services, aws_calls, path):
+    headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+    with aws_calls.counting():
+        assert call("GET", path, headers=headers).status == 200
+    assert dict(aws_calls.calls) == {"dynamodb:GetItem": 1}
+
+
+def test_account_changes_are_one_read_and_one_transaction(biz, services, aws_calls):
+    headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+    changes = [
+        ("PUT", "/v1/me/preferences", {"marketing": {"email": True}}, "dynamodb:GetItem"),
+        ("PATCH", "/v1/me/profile", {"contact_name": "Luis"}, "dynamodb:GetItem"),
+        ("POST", "/v1/me/reviews", {"rating": 5}, "dynamodb:BatchGetItem"),
+    ]
+    for method, path, body, read in changes:
+        with aws_calls.counting():
+            assert call(method, path, body, headers=headers).status in (200, 201)
+        assert dict(aws_calls.calls) == {read: 1, "dynamodb:TransactWriteItems": 1}, path
+
+
+def test_admin_reviews_are_one_query_and_the_summary_plus_the_key_check(biz, aws_calls):
+    with aws_calls.counting():
+        assert call("GET", "/v1/admin/reviews", api_key=biz.api_key).status == 200
+    assert dict(aws_calls.calls) == {"dynamodb:GetItem": 2, "dynamodb:Query": 1}

@@ -24,12 +24,22 @@ from portico.domain.business import (
     SlugAvailability,
 )
 from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.preferences import PreferenceChanges, PreferencesView
+from portico.domain.reviews import ReviewList
 from portico.domain.service import Estimate, EstimateRecord, Visit, VisitRecord
 from portico.http.params import Cursor, CustomerIdFilter, Limit, RecordId
 from portico.http.resolver import business_only, create_resolver
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
-from portico.services import api_keys, autopay_report, logos, portals, records
+from portico.services import (
+    api_keys,
+    autopay_report,
+    logos,
+    portals,
+    preferences,
+    records,
+    reviews,
+)
 
 # The logo upload carries up to 200 KB of image as base64: more than other bodies may.
 app = create_resolver(body_limits={"PUT /v1/admin/portal/logo": MAX_LOGO_REQUEST_BYTES})
@@ -122,6 +132,19 @@ def list_customers(
     return ItemList[Customer].of(page)
 
 
+@app.get("/v1/admin/customers/<customer_id>/preferences", tags=["admin"], responses=READ)
+def get_customer_preferences(customer_id: RecordId) -> PreferencesView:
+    """The customer's notification preferences, with when they last changed."""
+    return preferences.customer_preferences(svc, _business_id(), customer_id)
+
+
+@app.put("/v1/admin/customers/<customer_id>/preferences", tags=["admin"], responses=WRITE)
+def put_customer_preferences(customer_id: RecordId, changes: PreferenceChanges) -> PreferencesView:
+    """Turn notifications off for a customer who asked (logged with the business as the
+    source). Turning one on is the customer's to do: asking answers 400."""
+    return preferences.change_for_customer(svc, _business_id(), customer_id, changes)
+
+
 # --- AutoPay runs ---------------------------------------------------------------------------
 
 RunId = Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$")]
@@ -139,6 +162,20 @@ def get_autopay_run(run_id: RunId) -> AutoPayRunDetail:
     """One run: what it charged, what failed and why (and when it is retried), what it
     skipped and why."""
     return autopay_report.get_run(svc, _business_id(), run_id)
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@app.get("/v1/admin/reviews", tags=["admin"], responses=READ)
+def list_reviews(
+    rating: Annotated[int | None, Query(ge=1, le=5)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ReviewList:
+    """The customers' private reviews, newest first (`rating` for one rating only), with the
+    count, average and count per rating of all of them."""
+    return reviews.list_reviews(svc, _business_id(), rating, limit, cursor)
 
 
 # --- invoices ------------------------------------------------------------------------------

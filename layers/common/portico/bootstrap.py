@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from portico.data.documents import DocumentRepository
     from portico.data.identity import IdentityRepository
     from portico.data.payments import PaymentRepository
+    from portico.data.profile import ProfileRepository
     from portico.data.repositories import (
         ApiKeyRepository,
         BusinessRepository,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         PortalRepository,
         VisitRepository,
     )
+    from portico.data.reviews import ReviewRepository
     from portico.data.wallet import WalletRepository
     from portico.data.work_requests import WorkRequestRepository
     from portico.email.sender import EmailSender
@@ -161,6 +163,20 @@ class Services:
 
         self._table()
         return AutoPayRepository()
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        from portico.data.reviews import ReviewRepository
+
+        self._table()
+        return ReviewRepository()
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        from portico.data.profile import ProfileRepository
+
+        self._table()
+        return ProfileRepository()
 
     @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:

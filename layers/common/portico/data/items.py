@@ -77,6 +77,7 @@ class PortalSettingsItem(PorticoItem, discriminator="portal_settings"):
     credits = MapAttribute[str, object](null=True)
     autopay = MapAttribute[str, object](null=True)
     logo = MapAttribute[str, object](null=True)  # the uploaded logo's facts; bytes in S3
+    reviews = MapAttribute[str, object](null=True)  # the public review link, its threshold
     business_name = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
 
@@ -149,6 +150,14 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     create_login_token = UnicodeAttribute(null=True)
     magic_link_token = UnicodeAttribute(null=True)
     reset_password_token = UnicodeAttribute(null=True)
+    # The customer's own: profile edits (never written by the CRM's sync) and notification
+    # preferences ({type: {"email", "sms"}}; absent: the defaults), each with its last change.
+    contact_name = UnicodeAttribute(null=True)
+    contact_phone = UnicodeAttribute(null=True)
+    billing_address = MapAttribute[str, object](null=True)
+    profile_updated_at = UTCDateTimeAttribute(null=True)
+    notification_preferences = MapAttribute[str, object](null=True)
+    preferences_updated_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
     @staticmethod
@@ -317,6 +326,45 @@ class ActivityItem(PorticoItem, discriminator="activity"):
     @staticmethod
     def keys(business_id: str, customer_id: str, at: str, entry_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"ACTIVITY#{at}#{entry_id}"
+
+
+class ReviewItem(PorticoItem, discriminator="review"):
+    review_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    rating = NumberAttribute()
+    comment = UnicodeAttribute(null=True)
+    day = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def keys(business_id: str, customer_id: str, day: str) -> tuple[str, str]:
+        return customer_pk(business_id, customer_id), f"REVIEW#{day}"
+
+    @staticmethod
+    def list_pk(business_id: str, rating: int | None = None) -> str:
+        """GSI1 (every review) or GSI2 (one rating): the business's reviews."""
+        base = f"{business_pk(business_id)}#REVIEWS"
+        return base if rating is None else f"{base}#{rating}"
+
+    @staticmethod
+    def list_sk(created_at: str, customer_id: str) -> str:
+        """Newest first when read backwards; the customer id breaks a tie."""
+        return f"{created_at}#{customer_id}"
+
+
+class ReviewStatsItem(PorticoItem, discriminator="review_stats"):
+    """How many reviews the business has of each rating (`r1`..`r5`), and their sum."""
+
+    total = NumberAttribute(default=0)
+    r1 = NumberAttribute(default=0)
+    r2 = NumberAttribute(default=0)
+    r3 = NumberAttribute(default=0)
+    r4 = NumberAttribute(default=0)
+    r5 = NumberAttribute(default=0)
+
+    @staticmethod
+    def keys(business_id: str) -> tuple[str, str]:
+        return business_pk(business_id), "REVIEWS"
 
 
 class StripeRefItem(PorticoItem, discriminator="stripe_ref"):

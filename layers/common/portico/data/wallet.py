@@ -25,6 +25,7 @@ from portico.data.items import (
 from portico.data.repositories import ConcurrentChangeError, to_portal
 from portico.data.table import PorticoItem
 from portico.data.transactions import ConditionsFailed, Transaction
+from portico.domain.preferences import Preferences
 from portico.domain.wallet import PaymentMethod, WalletOwner
 
 _PREFIX = "PMETHOD#"
@@ -115,6 +116,9 @@ class WalletRepository:
             open_invoice_ids=tuple(plain(customer.open_invoices or {})),
             autopay_enabled=bool(customer.autopay_enabled),
             autopay_method_id=customer.autopay_method_id,
+            emails_off=Preferences.model_validate(
+                plain(customer.notification_preferences or {})
+            ).emails_off(),
         )
 
     def set_stripe_account(self, business_id: str, account: str) -> str:

@@ -19,6 +19,7 @@ from portico.domain.common import (
     TimeZone,
 )
 from portico.domain.invitations import InviteTemplates
+from portico.domain.reviews import ReviewSettings
 
 # A portal address: lowercase letters, digits and single hyphens, 3 to 40 characters.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -163,6 +164,7 @@ class PortalSettings(DomainModel):
     invite_templates: InviteTemplates = Field(default_factory=InviteTemplates)
     credits: CreditSettings = Field(default_factory=CreditSettings)
     autopay: AutoPaySettings = Field(default_factory=AutoPaySettings)
+    reviews: ReviewSettings = Field(default_factory=ReviewSettings)
     # Set and cleared only by the logo routes: outside `branding`, which a settings change
     # replaces whole, so that changing the colour can neither drop nor forge it.
     logo: Logo | None = None
@@ -183,7 +185,7 @@ class PortalSettings(DomainModel):
         # Portals saved before invite templates existed have none stored: use the defaults.
         return InviteTemplates() if value is None else value
 
-    @field_validator("credits", "autopay", mode="before")
+    @field_validator("credits", "autopay", "reviews", mode="before")
     @classmethod
     def _default_policies(cls, value: object) -> object:
         # Portals saved before these settings existed have none stored: the defaults.
@@ -202,6 +204,7 @@ class PortalChanges(DomainModel):
     invite_templates: InviteTemplates | None = None
     credits: CreditSettings | None = None
     autopay: AutoPaySettings | None = None
+    reviews: ReviewSettings | None = None  # the public review link and its threshold
     timezone: TimeZone | None = None  # the business's; dates, AutoPay and statements follow it
 
 

@@ -120,6 +120,8 @@ class ContactDetails(DomainModel):
     phone: Phone | None = None
     website: HttpsUrl | None = None
     address: Address | None = None
+    # Opening hours as the business writes them ("Mon-Fri 8am-5pm, Sat 9am-noon").
+    hours: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
 
 
 class Line(DomainModel):

@@ -53,4 +53,9 @@ class Customer(CustomerRecord):
     credit_balance: int = 0
     invited_at: datetime | None = None
     last_login_at: datetime | None = None
+    # The customer's own edits in the portal (`PATCH /v1/me/profile`): never written by the
+    # CRM's sync, so a later push cannot undo them; `phone` stays the CRM's.
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    billing_address: Address | None = None
     updated_at: datetime

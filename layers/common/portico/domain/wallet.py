@@ -53,6 +53,8 @@ class WalletOwner:
     open_invoice_ids: tuple[str, ...] = ()
     autopay_enabled: bool = False
     autopay_method_id: str | None = None
+    # The notification types the customer turned email off for (`portico.domain.preferences`).
+    emails_off: frozenset[str] = frozenset()
 
     @property
     def stripe_ref(self) -> str:

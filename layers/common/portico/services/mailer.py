@@ -39,6 +39,7 @@ from portico.domain.email_jobs import (
     WorkRequestReceived,
 )
 from portico.domain.invitations import InviteTemplateName, Language, template_for
+from portico.domain.preferences import NotificationType
 from portico.email.catalog import AccountEmail
 from portico.email.render import (
     Letterhead,
@@ -339,6 +340,10 @@ class Mailer:
             raise Dropped("AutoPay no longer charges this invoice")
         if not autopay.claim_charge_notice(job.business_id, invoice):
             return None  # told already
+        if NotificationType.AUTOPAY_NOTICES in owner.emails_off:
+            # Claimed all the same: the notice for this due date is settled, not re-queued.
+            logger.info("autopay notice not sent: the customer turned these emails off")
+            return None
         page = f"{sender.head.portal_url}/invoices/{invoice.invoice_id}"
         rendered = render_autopay_notice(
             sender.head,
@@ -372,6 +377,9 @@ class Mailer:
         autopay = self._svc.autopay
         ids = (job.business_id, job.customer_id, job.payment_method_id, job.month)
         if not autopay.claim_expiry_notice(*ids):
+            return None
+        if NotificationType.AUTOPAY_NOTICES in owner.emails_off:
+            logger.info("card-expiry notice not sent: the customer turned AutoPay notices off")
             return None
         year, month = (int(part) for part in job.month.split("-"))
         rendered = render_card_expiring(
