@@ -109,6 +109,16 @@ class AutoPayRunSummaryRequested(DomainModel):
     run_id: str
 
 
+class EstimateChangeRequested(DomainModel):
+    """A customer asked for changes to an estimate: email the business's office."""
+
+    kind: Literal["estimate_change_request"] = "estimate_change_request"
+    business_id: str
+    customer_id: str
+    estimate_id: str
+    request_id: str
+
+
 EmailJob = Annotated[
     LoginLinkRequested
     | FreshLinkRequested
@@ -120,6 +130,7 @@ EmailJob = Annotated[
     | PaymentFailedNoticeRequested
     | AutoPayNoticeRequested
     | CardExpiringRequested
-    | AutoPayRunSummaryRequested,
+    | AutoPayRunSummaryRequested
+    | EstimateChangeRequested,
     Field(discriminator="kind"),
 ]

@@ -358,3 +358,30 @@ AUTOPAY_RUN_COUNTS: dict[Language, dict[str, str]] = {
         "no_retry": "Sin reintento",
     },
 }
+
+
+# To the business's office: a customer asked for changes to an estimate in the portal.
+ESTIMATE_CHANGE_REQUEST: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "{customer} asked for changes to estimate {number}",
+        "greeting": "Hello {business},",
+        "body": "{customer} asked for changes to estimate {number} in the customer portal.",
+        "customer": "Customer",
+        "estimate": "Estimate",
+        "total": "Total",
+        "email": "Email",
+        "message": "Their message",
+        "next": "Reply to the customer, or send them a revised estimate from your CRM.",
+    },
+    "es": {
+        "subject": "{customer} ha pedido cambios en el presupuesto {number}",
+        "greeting": "Hola, {business}:",
+        "body": "{customer} ha pedido cambios en el presupuesto {number} en el portal de clientes.",
+        "customer": "Cliente",
+        "estimate": "Presupuesto",
+        "total": "Total",
+        "email": "Correo electrónico",
+        "message": "Su mensaje",
+        "next": "Responda al cliente o envíele un presupuesto revisado desde su CRM.",
+    },
+}

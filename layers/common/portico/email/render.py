@@ -27,6 +27,7 @@ from portico.email.catalog import (
     AUTOPAY_RUN_COUNTS,
     AUTOPAY_RUN_SUMMARY,
     CARD_EXPIRING,
+    ESTIMATE_CHANGE_REQUEST,
     INVITE,
     LAYOUT,
     PAYMENT_FAILED,
@@ -491,6 +492,49 @@ def render_autopay_run_summary(
                 for failure in failures
             ],
             "link": report_link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_estimate_change_request(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    customer_email: str | None,
+    estimate_number: str,
+    total: int,
+    currency: str,
+    message: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """To the business's office: a customer's change request on an estimate, with the
+    customer, the estimate and their message word for word (escaped, never a template)."""
+    money = _money_formatter(currency)
+    words = _words(
+        ESTIMATE_CHANGE_REQUEST[language], head, customer=customer_name, number=estimate_number
+    )
+    subject = one_line(words["subject"])
+    layout = _layout(language, head)
+    layout["portal"] = layout["portal_staff"]  # the footer speaks to staff
+    details = [
+        (words["customer"], one_line(customer_name)),
+        (words["estimate"], one_line(estimate_number)),
+        (words["total"], money(total)),
+    ]
+    if customer_email:
+        details.append((words["email"], customer_email))
+    text, html = _render(
+        "estimate_change_request",
+        {
+            "brand": head,
+            "lang": language,
+            "t": layout,
+            "subject": subject,
+            "words": words,
+            "details": details,
+            "message": message,
             "preview_note": None,
         },
     )
