@@ -8,10 +8,9 @@ first use, so reading estimates never pays for it).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,7 +21,7 @@ from portico.domain.service import (
     PortalEstimate,
     RequestEstimateChange,
 )
-from portico.http.params import Cursor, Limit, RecordId
+from portico.http.params import Cursor, IdempotencyKey, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -32,16 +31,6 @@ app = create_resolver()
 principal = customer_only(app)
 svc = services()
 
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="idempotency-key",
-        min_length=8,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per payment (a UUID); a retry sends the same key.",
-    ),
-]
 READ = route_responses(400, 401, 403, 404)
 DECIDE = route_responses(400, 401, 403, 404, 409)
 PAY = route_responses(400, 401, 402, 403, 404, 409, 503)

@@ -189,17 +189,7 @@ def buy_credit(
         if existing is not None:
             return _resume(svc, owner, existing)
         method = _method(owner, request.payment_method_id)
-        payment = Payment(
-            payment_id=payment_id,
-            customer_id=customer_id,
-            kind=PaymentKind.CREDIT,
-            amount=request.amount,
-            currency=owner.currency,
-            status=PaymentStatus.PENDING,
-            method_summary=method.summary,
-            payment_method_id=method.payment_method_id,
-            created_at=svc.clock.now(),
-        )
+        payment = _to_credit(svc, owner, payment_id, PaymentKind.CREDIT, method, request.amount)
         return _begin(svc, owner, payment, [])
 
     return _once(svc, business_id, customer_id, key, request, run)
@@ -238,17 +228,14 @@ def pay_deposit(
                     "taken online; contact us to settle this amount.",
                     code="amount_too_small",
                 )
-            payment = Payment(
-                payment_id=payment_id,
-                customer_id=customer_id,
-                kind=PaymentKind.DEPOSIT,
-                amount=amount,
-                currency=owner.currency,
-                status=PaymentStatus.PENDING,
-                method_summary=method.summary,
-                payment_method_id=method.payment_method_id,
+            payment = _to_credit(
+                svc,
+                owner,
+                payment_id,
+                PaymentKind.DEPOSIT,
+                method,
+                amount,
                 estimate_id=estimate.estimate_id,
-                created_at=svc.clock.now(),
             )
             try:
                 svc.payment_records.start(
@@ -436,6 +423,31 @@ def _pay(
             # The invoices or the credit changed since they were read: read again.
             owner = _owner(svc, owner.business_id, owner.customer_id)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _to_credit(
+    svc: Services,
+    owner: WalletOwner,
+    payment_id: str,
+    kind: PaymentKind,
+    method: PaymentMethod,
+    amount: int,
+    **extra: Any,
+) -> Payment:
+    """A pending payment of `amount` to the method that pays no invoice: all of it becomes
+    account credit when it settles (bought credit, an estimate's deposit)."""
+    return Payment(
+        payment_id=payment_id,
+        customer_id=owner.customer_id,
+        kind=kind,
+        amount=amount,
+        currency=owner.currency,
+        status=PaymentStatus.PENDING,
+        method_summary=method.summary,
+        payment_method_id=method.payment_method_id,
+        created_at=svc.clock.now(),
+        **extra,
+    )
 
 
 def _pending(
