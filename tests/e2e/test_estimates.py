@@ -85,6 +85,7 @@ def test_a_demo_customer_accepts_an_estimate_with_a_signature_and_pays_its_depos
     ]
     assert len(receipts) == 1, emails_to(runtime, james["email"])
     assert "Visa ending 4242" in receipts[0]["text"]
+    assert "SP-E4005" in receipts[0]["text"]
     admin = runtime.request(
         "GET", "/v1/admin/estimates/est-4005", api_key=admin_key(demo, POOLS)
     ).json()

@@ -467,6 +467,7 @@ def test_given_an_accepted_estimate_when_the_deposit_is_paid_then_credit_receipt
     receipt = outbox.one_to("ana@example.com")
     assert "$200.00" in receipt.subject
     assert "Visa ending 4242" in receipt.text
+    assert "Deposit for estimate: EST-1" in receipt.text
 
 
 def test_given_a_paid_deposit_when_submitted_again_then_same_answer_or_409_and_one_charge(

@@ -164,6 +164,7 @@ RECEIPT: dict[Language, dict[str, str]] = {
         "applied_to": "Applied to",
         "invoice": "Invoice",
         "credit_added": "Added to your account credit",
+        "deposit_for": "Deposit for estimate",
         "button": "View your receipt",
     },
     "es": {
@@ -178,6 +179,7 @@ RECEIPT: dict[Language, dict[str, str]] = {
         "applied_to": "Aplicado a",
         "invoice": "Factura",
         "credit_added": "Añadido a su crédito en cuenta",
+        "deposit_for": "Anticipo del presupuesto",
         "button": "Ver su recibo",
     },
 }

@@ -202,10 +202,12 @@ def render_receipt(
     receipt_link: str,
     payment_id: str,
     language: Language = "en",
+    deposit_for: str | None = None,
 ) -> RenderedEmail:
     """The receipt for a payment: what was charged to `method` (minor units of `currency`),
     on which day in the business's `timezone`, the invoices it paid, the account credit it
-    used or added (each shown only when not zero), and a button to the receipt page.
+    used or added (each shown only when not zero), the estimate it is the deposit of
+    (`deposit_for`, its number), and a button to the receipt page.
 
     `paid_at` must be timezone-aware; `lines` is empty for a purchase of account credit.
     """
@@ -216,6 +218,8 @@ def render_receipt(
     words = _words(RECEIPT[language], head, name=customer_name, amount=money(amount))
     subject = one_line(words["subject"])
     details = [(words["amount"], money(amount))]
+    if deposit_for is not None:
+        details.append((words["deposit_for"], one_line(deposit_for)))
     if credit_applied > 0:
         details.append((words["credit_applied"], money(credit_applied)))
     applied = [

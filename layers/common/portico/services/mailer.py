@@ -269,6 +269,12 @@ class Mailer:
         sender = self._sender(job.business_id)
 
         def render(payment: Payment, name: str) -> RenderedEmail:
+            deposit_for = None
+            if payment.estimate_id is not None:
+                estimate = self._svc.customer_estimates.get(
+                    job.business_id, job.customer_id, payment.estimate_id
+                )
+                deposit_for = estimate.number if estimate is not None else payment.estimate_id
             return render_receipt(
                 sender.head,
                 customer_name=name,
@@ -286,6 +292,7 @@ class Mailer:
                 receipt_link=f"{sender.head.portal_url}/payments/{payment.payment_id}",
                 payment_id=payment.payment_id,
                 language=sender.language,
+                deposit_for=deposit_for,
             )
 
         return self._payment_email(sender, job, PaymentStatus.SUCCEEDED, "receipt", render)
