@@ -39,11 +39,12 @@ def test_a_demo_customer_accepts_an_estimate_with_a_signature_and_pays_its_depos
         signed_in.json()["access_token"],
     )
 
-    # The list: the open estimate, the expired one; never the cancelled one.
+    # The list: the open estimate, the one accepted in the CRM, the expired one; never the
+    # cancelled one.
     listed = payer.call("GET", "/v1/me/estimates")
     assert listed.status == 200, listed.body
     statuses = {e["estimate_id"]: e["status"] for e in listed.json()["items"]}
-    assert statuses == {"est-4005": "sent", "est-4006": "expired"}
+    assert statuses == {"est-4005": "sent", "est-4002": "accepted", "est-4006": "expired"}
     assert payer.call("GET", "/v1/me/estimates/est-4007").status == 404
     expired = payer.call("POST", "/v1/me/estimates/est-4006/accept", {"signature_name": "James"})
     assert expired.status == 409, expired.body
