@@ -211,17 +211,18 @@ def pay_deposit(
             existing = svc.payment_records.get(business_id, customer_id, payment_id)
             if existing is not None:
                 return _resume(svc, owner, existing)
-            estimate = svc.payment_records.estimate(business_id, customer_id, estimate_id)
-            amount = _deposit_due(estimate, ledger_day(owner, svc.clock.now()))
+            estimate, amount = _deposit_due(
+                svc.payment_records.estimate(business_id, customer_id, estimate_id),
+                ledger_day(owner, svc.clock.now()),
+            )
             method = _method(owner, request.payment_method_id)
-            if estimate is not None and estimate.deposit_pending:
+            if estimate.deposit_pending:
                 if not _release_if_stale(svc, owner, estimate.deposit_pending):
                     raise PaymentInProgressError(
                         "A payment of this deposit is already in progress. "
                         "Check your payments before trying again."
                     )
                 continue
-            assert estimate is not None  # _deposit_due refused a missing one
             if amount < MINIMUM_CHARGE:
                 raise ValidationFailedError(
                     f"Payments under {_money(MINIMUM_CHARGE, owner.currency)} cannot be "
@@ -253,9 +254,9 @@ def pay_deposit(
     return _once(svc, business_id, customer_id, key, request, run)
 
 
-def _deposit_due(estimate: Estimate | None, today: date) -> int:
-    """What is left to pay of the estimate's deposit; refuses an estimate the customer may
-    not see (404), has not accepted, or whose deposit is paid or absent (409)."""
+def _deposit_due(estimate: Estimate | None, today: date) -> tuple[Estimate, int]:
+    """The estimate and what is left to pay of its deposit; refuses an estimate the customer
+    may not see (404), has not accepted, or whose deposit is paid or absent (409)."""
     if estimate is None or not estimate.visible:
         raise NotFoundError("No such estimate.", code="estimate_not_found")
     if estimate.portal_status(today) is not PortalEstimateStatus.ACCEPTED:
@@ -266,7 +267,7 @@ def _deposit_due(estimate: Estimate | None, today: date) -> int:
         raise ConflictError("This estimate asks for no deposit.", code="no_deposit")
     if estimate.deposit_due <= 0:
         raise ConflictError("The deposit is paid already.", code="deposit_already_paid")
-    return estimate.deposit_due
+    return estimate, estimate.deposit_due
 
 
 def _once(
