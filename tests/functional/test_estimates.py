@@ -636,3 +636,27 @@ def test_given_a_card_that_wants_3d_secure_then_the_webhook_records_the_deposit(
     shown = mine(ana, "est-1")
     assert (shown["deposit_paid"], shown["deposit_in_progress"]) == (20000, False)
     assert call("GET", "/v1/me", headers=ana).json()["credit_balance"] == 20000
+
+
+def test_given_a_bank_account_then_the_deposit_is_processing_until_the_webhook_settles_it(
+    accepted, fake_stripe, outbox
+):
+    _, ana, _, _, account = accepted
+    bank = add_card(fake_stripe, ana, "pm_usBankAccount_success", kind="us_bank_account")
+
+    response = pay_deposit(ana, "est-1", bank["payment_method_id"], key="deposit-key-ach1")
+
+    assert response.status == 200, response.body
+    assert response.json()["status"] == "processing"
+    shown = mine(ana, "est-1")
+    assert (shown["deposit_paid"], shown["deposit_in_progress"]) == (0, True)
+    fake_stripe.settle(account)
+    first = deliver_events(fake_stripe, account)
+    again = deliver_events(fake_stripe, account)  # Stripe delivers twice: nothing more
+
+    assert {a.status for a in first + again} == {200}
+    shown = mine(ana, "est-1")
+    assert (shown["deposit_paid"], shown["deposit_in_progress"]) == (20000, False)
+    assert call("GET", "/v1/me", headers=ana).json()["credit_balance"] == 20000
+    deliver_all()
+    assert len(outbox.to("ana@example.com")) == 1  # the receipt, once the money is there
