@@ -660,3 +660,27 @@ def test_given_a_bank_account_then_the_deposit_is_processing_until_the_webhook_s
     assert call("GET", "/v1/me", headers=ana).json()["credit_balance"] == 20000
     deliver_all()
     assert len(outbox.to("ana@example.com")) == 1  # the receipt, once the money is there
+
+
+def test_given_a_deposit_refunded_in_part_at_stripe_then_that_much_is_due_again(
+    accepted, fake_stripe
+):
+    import stripe
+
+    _, ana, _, card, account = accepted
+    pay_deposit(ana, "est-1", card)
+    [intent] = [e for e in fake_stripe.events(account) if e["type"] == "payment_intent.succeeded"]
+    client = stripe.StripeClient(
+        fake_stripe.secret_key, base_addresses={"api": fake_stripe.api_base}
+    )
+    client.v1.refunds.create(
+        params={"payment_intent": intent["data"]["object"]["id"], "amount": 5000},
+        options={"stripe_account": account},
+    )
+
+    deliver_events(fake_stripe, account, "charge.refunded")
+    deliver_events(fake_stripe, account, "charge.refunded")  # twice: counted once
+
+    shown = mine(ana, "est-1")
+    assert (shown["deposit_paid"], shown["deposit_due"]) == (15000, 5000)
+    assert call("GET", "/v1/me", headers=ana).json()["credit_balance"] == 15000

@@ -367,11 +367,13 @@ class PaymentRepository:
         credit_taken: int,
         ledger_day: date,
         now: datetime,
+        estimate: Estimate | None = None,
     ) -> None:
         """Write the refund entry `entry` of `payment`, take what was given back off the
-        invoices (each as just read, with the amount) and off the account credit, and count
-        it on the payment (one transaction, conditional on the refunded total read). Raises
-        `ConditionsFailed` when the refund was recorded already or the payment changed."""
+        invoices (each as just read, with the amount), off the account credit and off a
+        deposit's estimate (as just read), and count it on the payment (one transaction,
+        conditional on the refunded total read). Raises `ConditionsFailed` when the refund
+        was recorded already or the payment changed."""
         gsi2pk, gsi2sk = PaymentItem.ledger_keys(
             business_id, payment.customer_id, entry.payment_id, ledger_day.isoformat()
         )
@@ -402,6 +404,16 @@ class PaymentRepository:
                 now,
                 -credit_taken,
             )
+            if estimate is not None:
+                tx.update(
+                    "estimate",
+                    _estimate_item(business_id, estimate),
+                    actions=[
+                        EstimateItem.deposit_paid.set(max(estimate.deposit_paid - entry.amount, 0)),
+                        EstimateItem.updated_at.set(later(estimate.updated_at, now)),
+                    ],
+                    condition=EstimateItem.updated_at == estimate.updated_at,
+                )
 
     def _change_invoices(
         self,
