@@ -444,6 +444,19 @@ def sparkling_pools(now: datetime) -> DemoBusiness:
         ("est-4004", _estimate("cust-1007", "SP-E4004", EstimateStatus.SENT, today - 1 * day,
                                _lines(("Autofill valve replacement", 1, 18_500)), tax,
                                expires=today + 14 * day)),
+        # To accept with a signature and pay a deposit on (James has no card yet).
+        ("est-4005", _estimate("cust-1002", "SP-E4005", EstimateStatus.SENT, today - 3 * day,
+                               _lines(("Gas pool heater, 400k BTU", 1, 389_900),
+                                      ("Installation and gas line", 1, 85_000)), tax,
+                               expires=today + 27 * day, deposit=100_000,
+                               notes="A deposit of $1,000 orders the heater.")),
+        # Past its expiry date: shown as expired, cannot be accepted.
+        ("est-4006", _estimate("cust-1002", "SP-E4006", EstimateStatus.SENT, today - 45 * day,
+                               _lines(("Pool cover, automatic", 1, 620_000)), tax,
+                               expires=today - 15 * day)),
+        # Cancelled by the business: never shown.
+        ("est-4007", _estimate("cust-1002", "SP-E4007", EstimateStatus.CANCELLED,
+                               today - 60 * day, _lines(("Tile cleaning", 1, 45_000)), tax)),
     ]  # fmt: skip
     contact = ContactDetails(
         email="office@sparklingpools.example.com",

@@ -291,3 +291,52 @@ def test_given_the_same_customer_id_at_two_businesses_then_their_accounts_stay_a
     assert beas["marketing"] == {"email": False, "sms": False}
     profile = call("GET", "/v1/me/profile", headers=bea).json()
     assert (profile["email"], profile["contact_name"]) == ("bea@example.com", None)
+
+
+# --- a customer's estimates: another customer, of this business or another, gets 404 --------
+
+ESTIMATE_ROUTES = [
+    ("GET", "/v1/me/estimates/est-1", None),
+    ("POST", "/v1/me/estimates/est-1/accept", {"signature_name": "Mallory"}),
+    ("POST", "/v1/me/estimates/est-1/decline", {"reason": "No"}),
+    ("POST", "/v1/me/estimates/est-1/change-request", {"message": "Cheaper"}),
+    ("POST", "/v1/me/estimates/est-1/deposit", {"payment_method_id": "pm_card_visa"}),
+]
+
+
+@pytest.fixture
+def estimate_neighbours(two_businesses, services):
+    """A's cust-1 holds est-1; A's cust-2 and B's own cust-1 (same id, other business) are
+    signed in."""
+    from tests.support.sessions import bearer, signed_up
+
+    a, b = two_businesses
+    for biz in (a, b):
+        assert call("PUT", "/v1/admin/portal", {"enabled": True}, api_key=biz.api_key).status == 200
+    call(
+        "PUT",
+        "/v1/admin/customers/cust-2",
+        customer_body(email="ben@example.com"),
+        api_key=a.api_key,
+    )
+    call("PUT", "/v1/admin/customers/cust-1", customer_body(), api_key=b.api_key)
+    neighbour = bearer(signed_up(services, a.business_id, "cust-2", "ben@example.com"))
+    other_business = bearer(signed_up(services, b.business_id, "cust-1", "ana@example.com"))
+    return a, [neighbour, other_business]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ESTIMATE_ROUTES)
+def test_given_another_customers_estimate_then_404_and_it_is_untouched(
+    estimate_neighbours, method, path, body
+):
+    a, strangers = estimate_neighbours
+    before = call("GET", "/v1/admin/estimates/est-1", api_key=a.api_key).json()
+
+    for headers in strangers:
+        if path.endswith("/deposit"):
+            headers = {**headers, "idempotency-key": "isolation-key-1"}
+        response = call(method, path, body, headers=headers)
+        assert response.status == 404, response.body
+        assert call("GET", "/v1/me/estimates", headers=headers).json()["items"] == []
+
+    assert call("GET", "/v1/admin/estimates/est-1", api_key=a.api_key).json() == before

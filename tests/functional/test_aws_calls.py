@@ -132,3 +132,33 @@ def test_admin_reviews_are_one_query_and_the_summary_plus_the_key_check(biz, aws
     with aws_calls.counting():
         assert call("GET", "/v1/admin/reviews", api_key=biz.api_key).status == 200
     assert dict(aws_calls.calls) == {"dynamodb:GetItem": 2, "dynamodb:Query": 1}
+
+
+@pytest.fixture
+def ana(biz, services):
+    from tests.support.factories import estimate_body
+    from tests.support.sessions import bearer, signed_up
+
+    call("PUT", "/v1/admin/estimates/est-1", estimate_body(), api_key=biz.api_key)
+    call("PUT", "/v1/admin/estimates/est-2", estimate_body(status="draft"), api_key=biz.api_key)
+    return bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [("/v1/me/estimates", "dynamodb:Query"), ("/v1/me/estimates/est-1", "dynamodb:GetItem")],
+)
+def test_estimate_pages_are_one_request(ana, aws_calls, path, operation):
+    with aws_calls.counting():
+        response = call("GET", path, headers=ana)
+    assert response.status == 200, response.body
+    assert dict(aws_calls.calls) == {operation: 1}
+
+
+def test_an_estimate_decision_is_one_read_and_one_transaction(ana, aws_calls):
+    with aws_calls.counting():
+        response = call(
+            "POST", "/v1/me/estimates/est-1/accept", {"signature_name": "Ana"}, headers=ana
+        )
+    assert response.status == 200, response.body
+    assert dict(aws_calls.calls) == {"dynamodb:GetItem": 1, "dynamodb:TransactWriteItems": 1}

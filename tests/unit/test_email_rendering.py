@@ -28,6 +28,7 @@ from portico.email.render import (
     render_autopay_notice,
     render_autopay_run_summary,
     render_card_expiring,
+    render_estimate_change_request,
     render_invite,
     render_payment_failed,
     render_receipt,
@@ -397,6 +398,8 @@ def test_given_a_business_name_with_markup_then_the_letterhead_escapes_it():
         lambda: autopay_failed(language="es", retry_on=None, needs_customer=True),
         lambda: run_summary(),
         lambda: run_summary(language="es", failures=[]),
+        lambda: change_request(),
+        lambda: change_request(language="es"),
     ],
 )
 def test_given_any_email_then_both_parts_carry_the_letterhead_and_the_portal_link(render):
@@ -896,3 +899,29 @@ def test_given_line_breaks_in_the_values_then_the_autopay_subjects_stay_one_line
     for subject in subjects:
         assert "\n" not in subject
         assert "\r" not in subject
+
+
+def change_request(**overrides):
+    values = {
+        "customer_name": "Ana Lopez",
+        "customer_email": "ana@example.com",
+        "estimate_number": "EST-501",
+        "total": 85000,
+        "currency": "USD",
+        "message": "Black aluminium, please.",
+    } | overrides
+    return render_estimate_change_request(head(), **values)
+
+
+def test_given_a_change_request_then_the_office_reads_who_which_estimate_and_the_words():
+    email = change_request(message="Black aluminium, please.\n<b>Thanks</b> {business}")
+
+    assert email.subject == "Ana Lopez asked for changes to estimate EST-501"
+    for part in (email.text, email.html):
+        assert "$850.00" in part
+        assert "ana@example.com" in part
+    assert "<b>Thanks</b> {business}" in email.text  # word for word, never a template
+    assert "&lt;b&gt;Thanks&lt;/b&gt; {business}" in email.html
+    spanish = change_request(language="es")
+    assert spanish.subject == "Ana Lopez ha pedido cambios en el presupuesto EST-501"
+    assert "Su mensaje" in spanish.text

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from portico.bootstrap import services
 from portico.domain.wallet import MethodType, PaymentMethod
-from portico.http.params import RecordId
+from portico.http.params import IdempotencyKey, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -27,16 +27,6 @@ app = create_resolver()
 principal = customer_only(app)
 svc = services()
 
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="idempotency-key",
-        min_length=8,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per payment (a UUID); a retry sends the same key.",
-    ),
-]
 PAY = route_responses(400, 401, 402, 403, 404, 409, 503)
 Language = Annotated[Literal["en", "es"], Query()]
 MethodQuery = Annotated[str | None, Query(pattern=r"^pm_[A-Za-z0-9_]{1,100}$")]

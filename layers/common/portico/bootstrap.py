@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
     from portico.data.documents import DocumentRepository
+    from portico.data.estimates import CustomerEstimateRepository
     from portico.data.identity import IdentityRepository
     from portico.data.payments import PaymentRepository
     from portico.data.profile import ProfileRepository
@@ -128,6 +129,13 @@ class Services:
 
         self._table()
         return WorkRequestRepository()
+
+    @cached_property
+    def customer_estimates(self) -> CustomerEstimateRepository:
+        from portico.data.estimates import CustomerEstimateRepository
+
+        self._table()
+        return CustomerEstimateRepository()
 
     @cached_property
     def billing(self) -> BillingRepository:

@@ -267,6 +267,7 @@ class PaymentItem(PorticoItem, discriminator="payment"):
     failure_message = UnicodeAttribute(null=True)
     autopay_due_on = UnicodeAttribute(null=True)
     autopay_attempt = NumberAttribute(default=0)
+    estimate_id = UnicodeAttribute(null=True)  # a deposit's estimate
     # When the customer's email about it (receipt, or failure notice) was claimed for
     # sending: set once, so each payment emails the customer once.
     customer_notified_at = UTCDateTimeAttribute(null=True)
@@ -525,10 +526,33 @@ class EstimateItem(PorticoItem, discriminator="estimate"):
     deposit_amount = NumberAttribute(default=0)
     notes = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+    # Portico's own state, kept by the CRM sync: the customer's decision (signature name,
+    # time, client address, or the decline reason), their change requests, the deposit.
+    decision = MapAttribute[str, object](null=True)
+    change_requests = ListAttribute[MapAttribute[str, object]](of=MapAttribute, default=list)
+    deposit_paid = NumberAttribute(default=0)
+    deposit_payment_id = UnicodeAttribute(null=True)
+    deposit_pending = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(business_id: str, customer_id: str, estimate_id: str) -> tuple[str, str]:
         return customer_pk(business_id, customer_id), f"ESTIMATE#{estimate_id}"
+
+    @staticmethod
+    def portal_list_pk(business_id: str, customer_id: str) -> str:
+        """GSI3 (sparse): the estimates the customer may see (not draft, not cancelled)."""
+        return f"{customer_pk(business_id, customer_id)}#ESTIMATES"
+
+    @staticmethod
+    def portal_list_keys(
+        business_id: str, customer_id: str, estimate_id: str, issue_date: str
+    ) -> tuple[str, str]:
+        """GSI3: newest first (the issue date inverted to sort down)."""
+        inverted = 99999999 - int(issue_date.replace("-", ""))
+        return (
+            EstimateItem.portal_list_pk(business_id, customer_id),
+            f"{inverted:08d}#{estimate_id}",
+        )
 
     @staticmethod
     def list_keys(business_id: str, estimate_id: str) -> tuple[str, str]:

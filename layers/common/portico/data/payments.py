@@ -26,6 +26,7 @@ from portico.data.billing import to_invoice, to_payment
 from portico.data.convert import attributes_of, stored
 from portico.data.items import (
     CustomerItem,
+    EstimateItem,
     InvoiceItem,
     PaymentItem,
     StripeEventItem,
@@ -46,6 +47,7 @@ from portico.domain.billing import (
     PaymentApplication,
     PaymentStatus,
 )
+from portico.domain.service import Estimate
 
 EVENT_RETENTION = timedelta(days=30)
 
@@ -90,6 +92,10 @@ def _invoice_item(business_id: str, invoice: Invoice) -> InvoiceItem:
     return InvoiceItem(*InvoiceItem.keys(business_id, invoice.customer_id, invoice.invoice_id))
 
 
+def _estimate_item(business_id: str, estimate: Estimate) -> EstimateItem:
+    return EstimateItem(*EstimateItem.keys(business_id, estimate.customer_id, estimate.estimate_id))
+
+
 class PaymentRepository:
     # --- reads -------------------------------------------------------------------------------
 
@@ -116,6 +122,18 @@ class PaymentRepository:
         )
         return {invoice.invoice_id: invoice for invoice in found}
 
+    def estimate(self, business_id: str, customer_id: str, estimate_id: str) -> Estimate | None:
+        """The customer's estimate a deposit is for, read consistently."""
+        from portico.data.estimates import to_estimate
+
+        try:
+            item = EstimateItem.get(
+                *EstimateItem.keys(business_id, customer_id, estimate_id), consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+        return to_estimate(item)
+
     def owner_of(self, account: str | None, object_id: str) -> tuple[str, str] | None:
         """The (business, customer) a Stripe object of `account` belongs to, if known."""
         try:
@@ -132,11 +150,12 @@ class PaymentRepository:
         payment: Payment,
         invoices: Sequence[Invoice],
         now: datetime,
+        estimate: Estimate | None = None,
     ) -> None:
-        """Write the pending payment, hold its invoices and set its credit aside (one
-        transaction). Raises `ConditionsFailed` labelled `payment` (it exists already),
-        `invoice:{id}` (changed since read, or held by another payment) or `profile` (the
-        credit is no longer there)."""
+        """Write the pending payment, hold its invoices (or the estimate whose deposit it
+        is) and set its credit aside (one transaction). Raises `ConditionsFailed` labelled
+        `payment` (it exists already), `invoice:{id}` / `estimate` (changed since read, or
+        held by another payment) or `profile` (the credit is no longer there)."""
         item = PaymentItem(
             *PaymentItem.keys(business_id, payment.customer_id, payment.payment_id),
             **attributes_of(payment, exclude={"payment_id"}),
@@ -156,6 +175,17 @@ class PaymentRepository:
                     condition=(InvoiceItem.updated_at == invoice.updated_at)
                     & InvoiceItem.payment_pending.does_not_exist(),
                 )
+            if estimate is not None:
+                tx.update(
+                    "estimate",
+                    _estimate_item(business_id, estimate),
+                    actions=[
+                        EstimateItem.deposit_pending.set(payment.payment_id),
+                        EstimateItem.updated_at.set(later(estimate.updated_at, now)),
+                    ],
+                    condition=(EstimateItem.updated_at == estimate.updated_at)
+                    & EstimateItem.deposit_pending.does_not_exist(),
+                )
             if payment.credit_applied:
                 tx.update(
                     "profile",
@@ -172,12 +202,14 @@ class PaymentRepository:
         credit_added: int,
         ledger_day: date,
         now: datetime,
+        estimate: Estimate | None = None,
     ) -> Payment:
         """Record the payment as succeeded: each (invoice as just read, amount) receives its
         amount (0: none, only released) and is released if the payment held it;
-        `credit_added` goes to the account credit (one transaction). Returns the payment as
-        stored. Raises `ConditionsFailed` labelled `payment` (succeeded already) or
-        `invoice:{id}` (changed since read)."""
+        `credit_added` goes to the account credit; a deposit's estimate (as just read)
+        counts it as paid and is released (one transaction). Returns the payment as stored.
+        Raises `ConditionsFailed` labelled `payment` (succeeded already) or `invoice:{id}` /
+        `estimate` (changed since read)."""
         settled = payment.model_copy(
             update={
                 "status": PaymentStatus.SUCCEEDED,
@@ -224,7 +256,26 @@ class PaymentRepository:
                 now,
                 credit_added,
             )
+            if estimate is not None:
+                self._deposit_paid(tx, business_id, payment, estimate, now)
         return settled
+
+    def _deposit_paid(
+        self, tx: Transaction, business_id: str, payment: Payment, estimate: Estimate, now: datetime
+    ) -> None:
+        actions: list[Any] = [
+            EstimateItem.deposit_paid.set(estimate.deposit_paid + payment.amount),
+            EstimateItem.deposit_payment_id.set(payment.payment_id),
+            EstimateItem.updated_at.set(later(estimate.updated_at, now)),
+        ]
+        if estimate.deposit_pending == payment.payment_id:
+            actions.append(EstimateItem.deposit_pending.remove())
+        tx.update(
+            "estimate",
+            _estimate_item(business_id, estimate),
+            actions=actions,
+            condition=EstimateItem.updated_at == estimate.updated_at,
+        )
 
     def fail(
         self,
@@ -235,11 +286,12 @@ class PaymentRepository:
         failure_message: str,
         now: datetime,
         autopay: AutoPayAfterFailure | None = None,
+        held_estimate: Estimate | None = None,
     ) -> None:
-        """Record the payment as failed, release the invoices it holds (as just read) and
-        give back its credit (one transaction); an AutoPay failure also sets when AutoPay
-        tries again, or that it gave up. Raises `ConditionsFailed` labelled `payment` when it
-        is no longer open."""
+        """Record the payment as failed, release the invoices (or the deposit's estimate)
+        it holds (as just read) and give back its credit (one transaction); an AutoPay
+        failure also sets when AutoPay tries again, or that it gave up. Raises
+        `ConditionsFailed` labelled `payment` when it is no longer open."""
         with Transaction() as tx:
             tx.update(
                 "payment",
@@ -265,6 +317,16 @@ class PaymentRepository:
                         *autopay_index_actions(business_id, released),
                     ],
                     condition=InvoiceItem.payment_pending == payment.payment_id,
+                )
+            if held_estimate is not None:
+                tx.update(
+                    "estimate",
+                    _estimate_item(business_id, held_estimate),
+                    actions=[
+                        EstimateItem.deposit_pending.remove(),
+                        EstimateItem.updated_at.set(later(held_estimate.updated_at, now)),
+                    ],
+                    condition=EstimateItem.deposit_pending == payment.payment_id,
                 )
             if payment.credit_applied:
                 tx.update(
@@ -305,11 +367,13 @@ class PaymentRepository:
         credit_taken: int,
         ledger_day: date,
         now: datetime,
+        estimate: Estimate | None = None,
     ) -> None:
         """Write the refund entry `entry` of `payment`, take what was given back off the
-        invoices (each as just read, with the amount) and off the account credit, and count
-        it on the payment (one transaction, conditional on the refunded total read). Raises
-        `ConditionsFailed` when the refund was recorded already or the payment changed."""
+        invoices (each as just read, with the amount), off the account credit and off a
+        deposit's estimate (as just read), and count it on the payment (one transaction,
+        conditional on the refunded total read). Raises `ConditionsFailed` when the refund
+        was recorded already or the payment changed."""
         gsi2pk, gsi2sk = PaymentItem.ledger_keys(
             business_id, payment.customer_id, entry.payment_id, ledger_day.isoformat()
         )
@@ -340,6 +404,16 @@ class PaymentRepository:
                 now,
                 -credit_taken,
             )
+            if estimate is not None:
+                tx.update(
+                    "estimate",
+                    _estimate_item(business_id, estimate),
+                    actions=[
+                        EstimateItem.deposit_paid.set(max(estimate.deposit_paid - entry.amount, 0)),
+                        EstimateItem.updated_at.set(later(estimate.updated_at, now)),
+                    ],
+                    condition=EstimateItem.updated_at == estimate.updated_at,
+                )
 
     def _change_invoices(
         self,

@@ -674,14 +674,29 @@ class EstimateRepository(OwnedRecordRepository[Estimate]):
     id_field = "estimate_id"
 
     def _customer_actions(self, record: Estimate, previous: Estimate | None) -> Actions:
-        entry = _entry(CustomerItem.open_estimates, record.estimate_id)
-        if record.status is EstimateStatus.SENT:
-            expiry = record.expiry_date.isoformat() if record.expiry_date else ""
-            return [entry.set(expiry)]
-        return [entry.remove()]
+        return [open_estimate_entry(record)]
+
+    def _item(self, business_id: str, record: Estimate) -> EstimateItem:
+        """Visible estimates (not draft, not cancelled) are in the customer's portal list
+        (GSI3, sparse)."""
+        item: EstimateItem = super()._item(business_id, record)
+        if record.visible:
+            item.gsi3pk, item.gsi3sk = EstimateItem.portal_list_keys(
+                business_id, record.customer_id, record.estimate_id, record.issue_date.isoformat()
+            )
+        return item
 
     def _release_actions(self, previous: Estimate) -> Actions:
         return [_entry(CustomerItem.open_estimates, previous.estimate_id).remove()]
+
+
+def open_estimate_entry(estimate: Estimate) -> Any:
+    """The profile's summary entry for an estimate: set while it is sent and undecided (the
+    dashboard counts the ones not yet expired), removed otherwise."""
+    entry = _entry(CustomerItem.open_estimates, estimate.estimate_id)
+    if estimate.status is EstimateStatus.SENT and estimate.decision is None:
+        return entry.set(estimate.expiry_date.isoformat() if estimate.expiry_date else "")
+    return entry.remove()
 
 
 def open_invoice_entry(invoice: Invoice) -> Any:

@@ -218,6 +218,7 @@ class PaymentKind(StrEnum):
     INVOICES = "invoices"  # invoices the customer chose
     BALANCE = "balance"  # the balance, oldest invoice first
     CREDIT = "credit"  # account credit bought ahead ("Add credit")
+    DEPOSIT = "deposit"  # an accepted estimate's deposit, kept as account credit
     AUTOPAY = "autopay"  # charged by the AutoPay run
     REFUND = "refund"  # money given back (a refund entry of an earlier payment)
 
@@ -254,6 +255,8 @@ class Payment(DomainModel):
     # AutoPay's charges: the due date and attempt they are for (with the invoice, their name).
     autopay_due_on: date | None = None
     autopay_attempt: int = 0
+    # A deposit: the estimate it is for (held by the payment while it is open).
+    estimate_id: str | None = None
     created_at: datetime
     updated_at: datetime | None = None
 

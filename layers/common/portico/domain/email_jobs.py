@@ -118,6 +118,16 @@ class WorkRequestReceived(DomainModel):
     work_request_id: str
 
 
+class EstimateChangeRequested(DomainModel):
+    """A customer asked for changes to an estimate: email the business's office."""
+
+    kind: Literal["estimate_change_request"] = "estimate_change_request"
+    business_id: str
+    customer_id: str
+    estimate_id: str
+    request_id: str
+
+
 EmailJob = Annotated[
     LoginLinkRequested
     | FreshLinkRequested
@@ -130,6 +140,7 @@ EmailJob = Annotated[
     | AutoPayNoticeRequested
     | CardExpiringRequested
     | AutoPayRunSummaryRequested
-    | WorkRequestReceived,
+    | WorkRequestReceived
+    | EstimateChangeRequested,
     Field(discriminator="kind"),
 ]

@@ -164,6 +164,7 @@ RECEIPT: dict[Language, dict[str, str]] = {
         "applied_to": "Applied to",
         "invoice": "Invoice",
         "credit_added": "Added to your account credit",
+        "deposit_for": "Deposit for estimate",
         "button": "View your receipt",
     },
     "es": {
@@ -178,6 +179,7 @@ RECEIPT: dict[Language, dict[str, str]] = {
         "applied_to": "Aplicado a",
         "invoice": "Factura",
         "credit_added": "Añadido a su crédito en cuenta",
+        "deposit_for": "Anticipo del presupuesto",
         "button": "Ver su recibo",
     },
 }
@@ -390,5 +392,31 @@ WORK_REQUEST: dict[Language, dict[str, str]] = {
         "description": "Descripción",
         "button": "Ver la solicitud",
         "reference": "Solicitud {request}",
+    },
+}
+
+# To the business's office: a customer asked for changes to an estimate in the portal.
+ESTIMATE_CHANGE_REQUEST: dict[Language, dict[str, str]] = {
+    "en": {
+        "subject": "{customer} asked for changes to estimate {number}",
+        "greeting": "Hello {business},",
+        "body": "{customer} asked for changes to estimate {number} in the customer portal.",
+        "customer": "Customer",
+        "estimate": "Estimate",
+        "total": "Total",
+        "email": "Email",
+        "message": "Their message",
+        "next": "Reply to the customer, or send them a revised estimate from your CRM.",
+    },
+    "es": {
+        "subject": "{customer} ha pedido cambios en el presupuesto {number}",
+        "greeting": "Hola, {business}:",
+        "body": "{customer} ha pedido cambios en el presupuesto {number} en el portal de clientes.",
+        "customer": "Cliente",
+        "estimate": "Presupuesto",
+        "total": "Total",
+        "email": "Correo electrónico",
+        "message": "Su mensaje",
+        "next": "Responda al cliente o envíele un presupuesto revisado desde su CRM.",
     },
 }

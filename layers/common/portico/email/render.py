@@ -27,6 +27,7 @@ from portico.email.catalog import (
     AUTOPAY_RUN_COUNTS,
     AUTOPAY_RUN_SUMMARY,
     CARD_EXPIRING,
+    ESTIMATE_CHANGE_REQUEST,
     INVITE,
     LAYOUT,
     PAYMENT_FAILED,
@@ -202,10 +203,12 @@ def render_receipt(
     receipt_link: str,
     payment_id: str,
     language: Language = "en",
+    deposit_for: str | None = None,
 ) -> RenderedEmail:
     """The receipt for a payment: what was charged to `method` (minor units of `currency`),
     on which day in the business's `timezone`, the invoices it paid, the account credit it
-    used or added (each shown only when not zero), and a button to the receipt page.
+    used or added (each shown only when not zero), the estimate it is the deposit of
+    (`deposit_for`, its number), and a button to the receipt page.
 
     `paid_at` must be timezone-aware; `lines` is empty for a purchase of account credit.
     """
@@ -216,6 +219,8 @@ def render_receipt(
     words = _words(RECEIPT[language], head, name=customer_name, amount=money(amount))
     subject = one_line(words["subject"])
     details = [(words["amount"], money(amount))]
+    if deposit_for is not None:
+        details.append((words["deposit_for"], one_line(deposit_for)))
     if credit_applied > 0:
         details.append((words["credit_applied"], money(credit_applied)))
     applied = [
@@ -542,6 +547,49 @@ def render_work_request(
             "details": details,
             "description": description,
             "link": link,
+            "preview_note": None,
+        },
+    )
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def render_estimate_change_request(
+    head: Letterhead,
+    *,
+    customer_name: str,
+    customer_email: str | None,
+    estimate_number: str,
+    total: int,
+    currency: str,
+    message: str,
+    language: Language = "en",
+) -> RenderedEmail:
+    """To the business's office: a customer's change request on an estimate, with the
+    customer, the estimate and their message word for word (escaped, never a template)."""
+    money = _money_formatter(currency)
+    words = _words(
+        ESTIMATE_CHANGE_REQUEST[language], head, customer=customer_name, number=estimate_number
+    )
+    subject = one_line(words["subject"])
+    layout = _layout(language, head)
+    layout["portal"] = layout["portal_staff"]  # the footer speaks to staff
+    details = [
+        (words["customer"], one_line(customer_name)),
+        (words["estimate"], one_line(estimate_number)),
+        (words["total"], money(total)),
+    ]
+    if customer_email:
+        details.append((words["email"], customer_email))
+    text, html = _render(
+        "estimate_change_request",
+        {
+            "brand": head,
+            "lang": language,
+            "t": layout,
+            "subject": subject,
+            "words": words,
+            "details": details,
+            "message": message,
             "preview_note": None,
         },
     )

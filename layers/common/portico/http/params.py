@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from portico.domain.common import ID_PATTERN
 
@@ -13,3 +13,14 @@ RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=2048)]
 CustomerIdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
+# The header that names a payment request, so a retry finds the same payment.
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="idempotency-key",
+        min_length=8,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A new random key per payment (a UUID); a retry sends the same key.",
+    ),
+]

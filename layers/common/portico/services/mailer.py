@@ -28,6 +28,7 @@ from portico.domain.email_jobs import (
     AutoPayRunSummaryRequested,
     CardExpiringRequested,
     EmailJob,
+    EstimateChangeRequested,
     FreshLinkRequested,
     InvitePreviewRequested,
     InviteRequested,
@@ -53,6 +54,7 @@ from portico.email.render import (
     render_autopay_notice,
     render_autopay_run_summary,
     render_card_expiring,
+    render_estimate_change_request,
     render_invite,
     render_payment_failed,
     render_receipt,
@@ -160,6 +162,8 @@ class Mailer:
                 return self._autopay_run_summary(job)
             case WorkRequestReceived():
                 return self._work_request(job)
+            case EstimateChangeRequested():
+                return self._estimate_change_request(job)
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -270,6 +274,12 @@ class Mailer:
         sender = self._sender(job.business_id)
 
         def render(payment: Payment, name: str) -> RenderedEmail:
+            deposit_for = None
+            if payment.estimate_id is not None:
+                estimate = self._svc.customer_estimates.get(
+                    job.business_id, job.customer_id, payment.estimate_id
+                )
+                deposit_for = estimate.number if estimate is not None else payment.estimate_id
             return render_receipt(
                 sender.head,
                 customer_name=name,
@@ -287,6 +297,7 @@ class Mailer:
                 receipt_link=f"{sender.head.portal_url}/payments/{payment.payment_id}",
                 payment_id=payment.payment_id,
                 language=sender.language,
+                deposit_for=deposit_for,
             )
 
         return self._payment_email(sender, job, PaymentStatus.SUCCEEDED, "receipt", render)
@@ -470,6 +481,36 @@ class Mailer:
             requests.release_office_notice(*ids)
             raise
         return "work_request"
+
+    def _estimate_change_request(self, job: EstimateChangeRequested) -> str:
+        """To the business's office email: a customer's change request on an estimate."""
+        sender = self._sender(job.business_id)
+        to = sender.portal.contact.email or sender.business.contact.email
+        if not to:
+            raise Dropped("the business has no office email")
+        estimate = self._svc.customer_estimates.get(
+            job.business_id, job.customer_id, job.estimate_id, consistent=True
+        )
+        customer = self._svc.customers.get(job.business_id, job.customer_id)
+        change = (
+            next((c for c in estimate.change_requests if c.request_id == job.request_id), None)
+            if estimate is not None
+            else None
+        )
+        if estimate is None or customer is None or change is None:
+            raise Dropped("unknown estimate, customer or change request")
+        rendered = render_estimate_change_request(
+            sender.head,
+            customer_name=customer.name,
+            customer_email=customer.email,
+            estimate_number=estimate.number,
+            total=estimate.total,
+            currency=estimate.currency,
+            message=change.message,
+            language=sender.language,
+        )
+        self._send(sender, rendered, to, "estimate_change_request")
+        return "estimate_change_request"
 
     def _payment_email(
         self,

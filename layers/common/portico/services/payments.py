@@ -42,6 +42,7 @@ from portico.domain.billing import (
 from portico.domain.business import MINIMUM_CHARGE
 from portico.domain.common import Amount, DomainModel, EntityId
 from portico.domain.email_jobs import PaymentFailedNoticeRequested, ReceiptRequested
+from portico.domain.service import Estimate, PortalEstimateStatus
 from portico.domain.wallet import PaymentMethod, WalletOwner
 from portico.errors import (
     ConflictError,
@@ -97,6 +98,12 @@ class PaymentRequest(DomainModel):
         return self
 
 
+class DepositRequest(DomainModel):
+    """`POST /v1/me/estimates/{id}/deposit`: the amount comes from the estimate."""
+
+    payment_method_id: PaymentMethodId
+
+
 class CreditRequest(DomainModel):
     """`POST /v1/me/credits`: charge a saved method now and keep it as account credit."""
 
@@ -127,6 +134,7 @@ class PaymentResult(DomainModel):
     credit_added: int
     applied_to: list[PaymentApplication]
     method_summary: str | None
+    estimate_id: str | None = None
     next_action: NextAction | None = None
     message: str
 
@@ -181,20 +189,85 @@ def buy_credit(
         if existing is not None:
             return _resume(svc, owner, existing)
         method = _method(owner, request.payment_method_id)
-        payment = Payment(
-            payment_id=payment_id,
-            customer_id=customer_id,
-            kind=PaymentKind.CREDIT,
-            amount=request.amount,
-            currency=owner.currency,
-            status=PaymentStatus.PENDING,
-            method_summary=method.summary,
-            payment_method_id=method.payment_method_id,
-            created_at=svc.clock.now(),
-        )
+        payment = _to_credit(svc, owner, payment_id, PaymentKind.CREDIT, method, request.amount)
         return _begin(svc, owner, payment, [])
 
     return _once(svc, business_id, customer_id, key, request, run)
+
+
+def pay_deposit(
+    svc: Services, principal: Principal, estimate_id: str, request: DepositRequest, key: str
+) -> PaymentResult:
+    """Pay the deposit of an estimate the customer accepted, once per `key`, with a saved
+    method. The money is the customer's account credit (the job's invoice uses it first)
+    and the estimate counts it as its deposit paid."""
+    business_id, customer_id, tabs, _ = session_customer(principal)
+    require_tab(tabs, "estimates")
+
+    def run() -> PaymentResult:
+        owner = _owner(svc, business_id, customer_id)
+        payment_id = _payment_id(business_id, customer_id, key)
+        for attempt in range(_SAVE_ATTEMPTS):
+            existing = svc.payment_records.get(business_id, customer_id, payment_id)
+            if existing is not None:
+                return _resume(svc, owner, existing)
+            estimate, amount = _deposit_due(
+                svc.payment_records.estimate(business_id, customer_id, estimate_id),
+                ledger_day(owner, svc.clock.now()),
+            )
+            method = _method(owner, request.payment_method_id)
+            if estimate.deposit_pending:
+                if not _release_if_stale(svc, owner, estimate.deposit_pending):
+                    raise PaymentInProgressError(
+                        "A payment of this deposit is already in progress. "
+                        "Check your payments before trying again."
+                    )
+                continue
+            if amount < MINIMUM_CHARGE:
+                raise ValidationFailedError(
+                    f"Payments under {_money(MINIMUM_CHARGE, owner.currency)} cannot be "
+                    "taken online; contact us to settle this amount.",
+                    code="amount_too_small",
+                )
+            payment = _to_credit(
+                svc,
+                owner,
+                payment_id,
+                PaymentKind.DEPOSIT,
+                method,
+                amount,
+                estimate_id=estimate.estimate_id,
+            )
+            try:
+                svc.payment_records.start(
+                    business_id, payment, [], svc.clock.now(), estimate=estimate
+                )
+            except ConditionsFailed as error:
+                if attempt == _SAVE_ATTEMPTS - 1:
+                    raise PaymentInProgressError(
+                        "The estimate changed while paying; check it and try again."
+                    ) from error
+                continue  # the same request racing itself, or the estimate changed: again
+            return _charge(svc, owner, payment)
+        raise PaymentInProgressError("The estimate changed while paying; check it and try again.")
+
+    return _once(svc, business_id, customer_id, key, request, run)
+
+
+def _deposit_due(estimate: Estimate | None, today: date) -> tuple[Estimate, int]:
+    """The estimate and what is left to pay of its deposit; refuses an estimate the customer
+    may not see (404), has not accepted, or whose deposit is paid or absent (409)."""
+    if estimate is None or not estimate.visible:
+        raise NotFoundError("No such estimate.", code="estimate_not_found")
+    if estimate.portal_status(today) is not PortalEstimateStatus.ACCEPTED:
+        raise ConflictError(
+            "Accept the estimate before paying its deposit.", code="estimate_not_accepted"
+        )
+    if estimate.deposit_amount <= 0:
+        raise ConflictError("This estimate asks for no deposit.", code="no_deposit")
+    if estimate.deposit_due <= 0:
+        raise ConflictError("The deposit is paid already.", code="deposit_already_paid")
+    return estimate, estimate.deposit_due
 
 
 def _once(
@@ -351,6 +424,31 @@ def _pay(
             # The invoices or the credit changed since they were read: read again.
             owner = _owner(svc, owner.business_id, owner.customer_id)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _to_credit(
+    svc: Services,
+    owner: WalletOwner,
+    payment_id: str,
+    kind: PaymentKind,
+    method: PaymentMethod,
+    amount: int,
+    **extra: Any,
+) -> Payment:
+    """A pending payment of `amount` to the method that pays no invoice: all of it becomes
+    account credit when it settles (bought credit, an estimate's deposit)."""
+    return Payment(
+        payment_id=payment_id,
+        customer_id=owner.customer_id,
+        kind=kind,
+        amount=amount,
+        currency=owner.currency,
+        status=PaymentStatus.PENDING,
+        method_summary=method.summary,
+        payment_method_id=method.payment_method_id,
+        created_at=svc.clock.now(),
+        **extra,
+    )
 
 
 def _pending(
@@ -602,6 +700,7 @@ def _settle(svc: Services, owner: WalletOwner, payment: Payment) -> Payment:
                 money,
                 ledger_day(owner, payment.created_at),
                 svc.clock.now(),
+                estimate=_deposit_estimate(svc, owner, payment),
             )
         except ConditionsFailed as error:
             if "payment" in error.labels:
@@ -621,6 +720,14 @@ def _settle(svc: Services, owner: WalletOwner, payment: Payment) -> Payment:
         _queue_receipt(svc, owner, settled)
         return settled
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _deposit_estimate(svc: Services, owner: WalletOwner, payment: Payment) -> Estimate | None:
+    """The estimate a deposit is for, as it is now (None for other payments, or when the
+    CRM deleted it: the money still becomes account credit)."""
+    if payment.estimate_id is None:
+        return None
+    return svc.payment_records.estimate(owner.business_id, owner.customer_id, payment.estimate_id)
 
 
 def _queue_receipt(svc: Services, owner: WalletOwner, payment: Payment) -> None:
@@ -658,9 +765,22 @@ def _fail(svc: Services, owner: WalletOwner, payment: Payment, code: str, messag
         planned = [a.invoice_id for a in payment.applied_to]
         now_invoices = svc.payment_records.invoices(owner.business_id, owner.customer_id, planned)
         held = [i for i in now_invoices.values() if i.payment_pending == payment.payment_id]
+        estimate = _deposit_estimate(svc, owner, payment)
+        held_estimate = (
+            estimate
+            if estimate is not None and estimate.deposit_pending == payment.payment_id
+            else None
+        )
         try:
             svc.payment_records.fail(
-                owner.business_id, payment, held, code, message, svc.clock.now(), autopay
+                owner.business_id,
+                payment,
+                held,
+                code,
+                message,
+                svc.clock.now(),
+                autopay,
+                held_estimate=held_estimate,
             )
         except ConditionsFailed as error:
             if "payment" in error.labels or attempt == _SAVE_ATTEMPTS - 1:

@@ -158,7 +158,17 @@ def upsert_estimate(
     _check_currency(svc, business_id, record.currency)
 
     def build(previous: Estimate | None) -> Estimate:
-        return Estimate(estimate_id=estimate_id, updated_at=svc.clock.now(), **dict(record))
+        # The customer's decision, change requests and deposit are Portico's: kept. They
+        # belong to that customer, so such an estimate cannot move to another one.
+        kept = previous.kept_by_sync() if previous is not None else {}
+        moved = previous is not None and previous.customer_id != record.customer_id
+        if moved and kept.get("decision") is not None:
+            raise ConflictError(
+                "The customer has decided on this estimate; it cannot move to another "
+                "customer. Send a new estimate instead.",
+                code="estimate_decided",
+            )
+        return Estimate(estimate_id=estimate_id, updated_at=svc.clock.now(), **kept, **dict(record))
 
     return _upsert(svc, svc.estimates, business_id, estimate_id, record, build)
 

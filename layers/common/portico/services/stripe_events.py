@@ -174,6 +174,12 @@ def _refunded(svc: Services, event: WebhookEvent) -> Outcome:
         created_at=now,
         updated_at=now,
     )
+    # A refunded deposit is no longer paid: its estimate shows it due again.
+    deposit_of = (
+        svc.payment_records.estimate(owner.business_id, owner.customer_id, payment.estimate_id)
+        if payment.estimate_id
+        else None
+    )
     with contextlib.suppress(ConditionsFailed):  # recorded by a concurrent delivery
         svc.payment_records.refund(
             owner.business_id,
@@ -183,6 +189,7 @@ def _refunded(svc: Services, event: WebhookEvent) -> Outcome:
             credit_taken,
             payments.ledger_day(owner, now),
             now,
+            estimate=deposit_of,
         )
     return "processed"
 
