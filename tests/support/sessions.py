@@ -41,3 +41,10 @@ def signed_up(
 
 def bearer(response) -> dict[str, str]:
     return {"authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def signed_in(slug: str, email: str, password: str = PASSWORD):
+    """Sign in a customer who already has a login; returns the response."""
+    response = call("POST", f"/v1/portals/{slug}/login", {"email": email, "password": password})
+    assert response.status == 200, response.body
+    return response
