@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         IdempotencyConfig,
     )
 
+    from portico.bus import EventBus
     from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
@@ -222,6 +223,12 @@ class Services:
         from portico.email.sender import SesEmailSender
 
         return SesEmailSender()
+
+    @cached_property
+    def event_bus(self) -> EventBus:
+        from portico.bus import EventBridgeBus
+
+        return EventBridgeBus(self.settings.event_bus_name)
 
     @cached_property
     def file_store(self) -> FileStore:
