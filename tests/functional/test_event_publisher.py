@@ -33,7 +33,7 @@ def _event(n: int, customer_id: str = "c-1") -> DomainEvent:
 
 
 def _write(services: Any, *events: DomainEvent) -> None:
-    services.customers  # the table is configured on first use
+    assert services.customers is not None  # the table is configured on first use
     with Transaction() as tx:
         for event in events:
             record_event(tx, event)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     )
 
     from portico.bus import EventBus
+    from portico.data.activity import ActivityRepository
     from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
     from portico.data.identity import IdentityRepository
@@ -146,6 +147,13 @@ class Services:
 
         self._table()
         return AutoPayRepository()
+
+    @cached_property
+    def activity(self) -> ActivityRepository:
+        from portico.data.activity import ActivityRepository
+
+        self._table()
+        return ActivityRepository()
 
     @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:
