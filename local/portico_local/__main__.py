@@ -32,6 +32,7 @@ from portico_local.aws import (
 from portico_local.bus import PublishedEvents
 from portico_local.dev import AwsInfo, StripeInfo
 from portico_local.fake_stripe import FakeStripe
+from portico_local.fast_moto import install_fast_transactions
 from portico_local.gateway import Gateway
 from portico_local.server import LocalServer, Runtime, bind
 from portico_local.streams import StreamFeed
@@ -148,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python keeps an inherited "ignore", so Ctrl-C after `fg` would do nothing.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop_signal, _stop)
+        # moto's own TransactWriteItems deep-copies the table (with its stream's every record)
+        # per transaction, and replaces the table object when one is cancelled, which would
+        # leave the stream reader on a stale shard; this one copies only what it writes.
+        install_fast_transactions()
         endpoint_url = aws.start()
         try:
             httpd = bind(args.port)
