@@ -225,3 +225,47 @@ def test_given_the_same_customer_id_at_two_businesses_then_each_log_is_its_own(
 
     assert "payment_method_added" in kinds(ana)
     assert kinds(ana_at_greenleaf) == ["login"]
+
+
+def test_given_a_receipt_job_twice_and_a_refused_send_then_receipt_sent_is_logged_once(
+    world, fake_stripe, outbox, services, monkeypatch: pytest.MonkeyPatch
+):
+    from portico.domain.email_jobs import ReceiptRequested
+    from portico.services.mailer import Mailer
+
+    biz, ana, _ = world
+    card = add_card(fake_stripe, ana)
+    paid = pay(ana, invoice_ids=["inv-2"], payment_method_id=card["payment_method_id"]).json()
+    deliver_all()  # the receipt the payment queued
+    job = ReceiptRequested(
+        business_id=biz.business_id, customer_id="cust-1", payment_id=paid["payment_id"]
+    )
+    services.email_jobs.enqueue([job, job])
+    deliver_all()
+    assert kinds(ana).count("receipt_sent") == 1
+
+    # A second payment whose receipt SES refuses at first: no entry until it is sent.
+    other = pay(ana, invoice_ids=["inv-1"], payment_method_id=card["payment_method_id"]).json()
+    refused = ReceiptRequested(
+        business_id=biz.business_id, customer_id="cust-1", payment_id=other["payment_id"]
+    )
+
+    def ses_refuses(*args, **kwargs):
+        raise RuntimeError("SES is throttling")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Mailer, "_send", ses_refuses)
+        with pytest.raises(RuntimeError):
+            Mailer(services).handle(refused)
+    assert [
+        e
+        for e in entries(ana, limit=100)["items"]
+        if e["kind"] == "receipt_sent" and e["details"]["payment_id"] == other["payment_id"]
+    ] == []
+    Mailer(services).handle(refused)
+    sent = [
+        e
+        for e in entries(ana, limit=100)["items"]
+        if e["kind"] == "receipt_sent" and e["details"]["payment_id"] == other["payment_id"]
+    ]
+    assert len(sent) == 1
