@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from portico.bus import InMemoryEventBus, entry
+from portico.bus import EventBridgeBus, InMemoryEventBus, entry
 from portico.domain.events import DomainEvent, EventType
 from portico.services.publisher import publish
 
@@ -90,3 +90,35 @@ def test_given_an_event_when_made_an_entry_then_source_type_and_detail_are_the_c
         "occurred_at": "2026-05-01T15:00:00+00:00",
         "data": {"invoice_id": "inv-0"},
     }
+
+
+class _EventsClient:
+    """Answers PutEvents as EventBridge does when it refuses some entries."""
+
+    def __init__(self, refuse: set[int]) -> None:
+        self.refuse = refuse
+        self.sent: list[dict] = []
+
+    def put_events(self, Entries):
+        self.sent += Entries
+        return {
+            "FailedEntryCount": len(self.refuse),
+            "Entries": [
+                {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}
+                if index in self.refuse
+                else {"EventId": f"ev-{index}"}
+                for index in range(len(Entries))
+            ],
+        }
+
+
+def test_given_eventbridge_refuses_one_entry_then_the_adapter_names_only_that_event():
+    client = _EventsClient(refuse={1})
+    bus = EventBridgeBus("portico-dev", client=client)
+    events = _events(3)
+
+    failed = bus.put(events)
+
+    assert failed == {events[1].event_id}
+    assert [e["EventBusName"] for e in client.sent] == ["portico-dev"] * 3
+    assert [json.loads(e["Detail"])["id"] for e in client.sent] == [e.event_id for e in events]

@@ -76,12 +76,15 @@ class EventBridgeBus:
             )
         except (BotoCoreError, ClientError) as error:
             raise EventBusError(f"PutEvents failed: {error}") from error
-        # Results come back in the order of the entries; a failed one has an ErrorCode.
-        return {
-            event.event_id
-            for event, result in zip(events, answer.get("Entries", []), strict=False)
-            if result.get("ErrorCode") or not result.get("EventId")
-        } | {event.event_id for event in events[len(answer.get("Entries", [])) :]}
+        # Results come back in the order of the entries; a failed one has an ErrorCode and
+        # no EventId. An entry without a result is counted as failed: never assumed sent.
+        results = answer.get("Entries", [])
+        failed = set()
+        for index, event in enumerate(events):
+            result = results[index] if index < len(results) else {}
+            if result.get("ErrorCode") or not result.get("EventId"):
+                failed.add(event.event_id)
+        return failed
 
 
 class InMemoryEventBus:
