@@ -27,6 +27,7 @@ os.environ.update(function_environment("http://portal.test"))
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -83,3 +84,12 @@ def services(aws: None) -> bootstrap.Services:
 def aws_calls() -> AwsCallCounter:
     """Counts the AWS API calls made inside `with aws_calls.counting():` blocks."""
     return AwsCallCounter()
+
+
+@pytest.fixture
+def published(aws: None) -> Any:
+    """Domain events: the outbox fed to the publisher as stream records, and what reached the
+    bus (tests/support/events.py)."""
+    from tests.support.events import Published
+
+    return Published()

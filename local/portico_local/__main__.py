@@ -29,10 +29,13 @@ from portico_local.aws import (
     create_resources,
     put_stripe_secret,
 )
+from portico_local.bus import PublishedEvents
 from portico_local.dev import AwsInfo, StripeInfo
 from portico_local.fake_stripe import FakeStripe
+from portico_local.fast_moto import install_fast_transactions
 from portico_local.gateway import Gateway
 from portico_local.server import LocalServer, Runtime, bind
+from portico_local.streams import StreamFeed
 from portico_local.workers import QueuePoller
 
 DEFAULT_PORT = 3000
@@ -111,6 +114,7 @@ def print_banner(runtime: Runtime, base_url: str, out: TextIO = sys.stdout) -> N
     lines += [
         "",
         f"Dev endpoints: {base_url}/_dev/demo  {base_url}/_dev/outbox  {base_url}/_dev/clock",
+        f"               {base_url}/_dev/events (domain events published to the bus)",
         f"               POST {base_url}/_dev/queues/drain (deliver queued email now)",
         f"OpenAPI:       {base_url}/v1/openapi.json",
         f"Local AWS:     {runtime.aws.endpoint_url} (moto)",
@@ -145,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python keeps an inherited "ignore", so Ctrl-C after `fg` would do nothing.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop_signal, _stop)
+        # moto's own TransactWriteItems deep-copies the table (with its stream's every record)
+        # per transaction, and replaces the table object when one is cancelled, which would
+        # leave the stream reader on a stale shard; this one copies only what it writes.
+        install_fast_transactions()
         endpoint_url = aws.start()
         try:
             httpd = bind(args.port)
@@ -177,7 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             stripe=StripeInfo(fake_stripe.api_base, fake_stripe.publishable_key),
         )
         # After the demo: loading it queues no email, and the poller shares the handler lock.
-        poller = runtime.queues = QueuePoller(runtime.lock)
+        # The outbox reaches the event publisher through the table's stream (moto's), and
+        # what it publishes is kept for /_dev/events by a rule of the runtime's own.
+        runtime.events = PublishedEvents().install()
+        poller = runtime.queues = QueuePoller(
+            runtime.lock, streams=StreamFeed(services.settings.table_name)
+        )
         poller.start()
         httpd.runtime = runtime
         print_banner(runtime, base_url)

@@ -26,7 +26,12 @@ from portico.payments import StripeSettings
 from portico_local.fake_stripe import FakeStripe
 from portico_local.outbox import Outbox
 from portico_local.s3_guard import PresignedS3Guard
-from portico_local.template import load_template, table_definition, ttl_attribute
+from portico_local.template import (
+    load_template,
+    stream_view_type,
+    table_definition,
+    ttl_attribute,
+)
 
 REGION = "us-east-1"
 LOCAL_TABLE_NAME = "portico-local"
@@ -116,7 +121,7 @@ def function_environment(base_url: str, template: dict[str, Any] | None = None) 
             if kind == "AWS::SQS::Queue":
                 env[name] = queue_url(resource_name(template, ref))
                 continue
-            if kind == "AWS::SecretsManager::Secret":
+            if kind in ("AWS::SecretsManager::Secret", "AWS::Events::EventBus"):
                 env[name] = resource_name(template, ref)
                 continue
             if kind == "AWS::S3::Bucket":
@@ -214,6 +219,14 @@ def _create_secrets(template: dict[str, Any]) -> None:
         manager.create_secret(Name=resource_name(template, logical), SecretString=json.dumps(value))
 
 
+def _create_event_buses(template: dict[str, Any]) -> None:
+    """The template's EventBridge buses (the domain events' bus)."""
+    events = boto3.client("events")
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Events::EventBus":
+            events.create_event_bus(Name=resource_name(template, logical))
+
+
 def _create_buckets(template: dict[str, Any], portal_base_url: str) -> None:
     """Buckets, private, versioned and with the CORS rules the template declares (the
     portal's origin is this runtime's)."""
@@ -249,15 +262,25 @@ def _create_buckets(template: dict[str, Any], portal_base_url: str) -> None:
 def create_resources(environ: Mapping[str, str] | None = None) -> None:
     """Create in moto what the template declares and the handlers use: the table (keys,
     indexes and TTL from the template), the queues, the generated secrets, the buckets and
-    the platform's SES identities."""
+    the platform's SES identities; the table's stream and the event bus too."""
     env = os.environ if environ is None else environ
     template = load_template()
     _create_queues(template)
     _create_secrets(template)
     _create_buckets(template, env.get("PORTAL_BASE_URL", "http://127.0.0.1:3000"))
+    _create_event_buses(template)
     dynamodb = boto3.client("dynamodb")
     table_name = env["TABLE_NAME"]
-    dynamodb.create_table(TableName=table_name, **table_definition())
+    stream = stream_view_type(template)
+    dynamodb.create_table(
+        TableName=table_name,
+        **table_definition(template),
+        **(
+            {"StreamSpecification": {"StreamEnabled": True, "StreamViewType": stream}}
+            if stream
+            else {}
+        ),
+    )
     ttl = ttl_attribute()
     if ttl:
         dynamodb.update_time_to_live(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from portico.clock import ManualClock
+from portico_local.bus import PublishedEvents
 from portico_local.demo import Demo
 from portico_local.outbox import Outbox
 
@@ -61,6 +62,12 @@ def demo_document(demo: Demo, aws: AwsInfo, stripe: StripeInfo | None) -> dict[s
 def outbox_document(outbox: Outbox) -> dict[str, Any]:
     """`GET /_dev/outbox`: every email SES accepted, oldest first."""
     return {"messages": [message.as_json() for message in outbox.messages()]}
+
+
+def events_document(events: PublishedEvents) -> dict[str, Any]:
+    """`GET /_dev/events`: every domain event put on the bus, oldest first, as a rule's
+    target receives it (`detail-type`, `source`, `time`, `detail` with the event's `id`)."""
+    return {"events": events.collect()}
 
 
 def clock_document(clock: ManualClock) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from portico.clock import ManualClock
 from portico_local import dev, static
+from portico_local.bus import PublishedEvents
 from portico_local.demo import Demo
 from portico_local.gateway import Gateway, HttpResult, LambdaContext, load_handler
 from portico_local.outbox import Outbox
@@ -67,6 +68,8 @@ class Runtime:
     # The SQS event-source mappings; they deliver under `lock` too. None: no queues served.
     queues: QueuePoller | None = None
     openapi_document: bytes | None = field(default=None, repr=False)  # built on first use
+    # What reached the event bus (a rule of the runtime's own). None: not observed.
+    events: PublishedEvents | None = None
 
 
 def json_result(status: int, document: Any, headers: dict[str, str] | None = None) -> HttpResult:
@@ -101,6 +104,12 @@ def _dev_demo(runtime: Runtime, request: Request) -> HttpResult:
 
 def _dev_outbox(runtime: Runtime, request: Request) -> HttpResult:
     return json_result(200, dev.outbox_document(runtime.outbox))
+
+
+def _dev_events(runtime: Runtime, request: Request) -> HttpResult:
+    if runtime.events is None:
+        return error_result(503, "events_not_observed", "This runtime does not observe the bus.")
+    return json_result(200, dev.events_document(runtime.events))
 
 
 def _dev_clock(runtime: Runtime, request: Request) -> HttpResult:
@@ -148,6 +157,7 @@ DEV_ROUTES: dict[str, dict[str, DevHandler]] = {
     "/_dev/autopay/run": {"POST": _dev_autopay_run},
     "/_dev/demo": {"GET": _dev_demo},
     "/_dev/outbox": {"GET": _dev_outbox},
+    "/_dev/events": {"GET": _dev_events},
     "/_dev/clock": {"GET": _dev_clock, "POST": _dev_set_clock},
     "/_dev/queues/drain": {"POST": _dev_drain_queues},
 }

@@ -151,3 +151,55 @@ def ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
             spec = resource["Properties"].get("TimeToLiveSpecification") or {}
             return spec.get("AttributeName") if spec.get("Enabled") else None
     return None
+
+
+def stream_view_type(template: dict[str, Any] | None = None) -> str | None:
+    """What the table's stream carries (`NEW_IMAGE`), or None when it has none."""
+    template = template or load_template()
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            spec = resource["Properties"].get("StreamSpecification") or {}
+            view: str | None = spec.get("StreamViewType")
+            return view
+    return None
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """A DynamoDB stream event of a function in the template (an event source mapping)."""
+
+    function: str
+    handler: str
+    batch_size: int
+    patterns: tuple[str, ...]  # FilterCriteria patterns, JSON
+    partial_failures: bool
+    max_retries: int
+    on_failure_queue: str | None  # logical id of the on-failure destination queue
+
+
+def stream_sources(template: dict[str, Any] | None = None) -> list[StreamSource]:
+    """Every DynamoDB event of the template's functions."""
+    template = template or load_template()
+    found = []
+    for name, props in _functions(template).items():
+        for event in (props.get("Events") or {}).values():
+            if event["Type"] != "DynamoDB":
+                continue
+            properties = event["Properties"]
+            filters = (properties.get("FilterCriteria") or {}).get("Filters") or []
+            destination = ((properties.get("DestinationConfig") or {}).get("OnFailure") or {}).get(
+                "Destination"
+            )
+            found.append(
+                StreamSource(
+                    function=name,
+                    handler=props["Handler"],
+                    batch_size=int(properties.get("BatchSize", 100)),
+                    patterns=tuple(f["Pattern"] for f in filters),
+                    partial_failures="ReportBatchItemFailures"
+                    in (properties.get("FunctionResponseTypes") or []),
+                    max_retries=int(properties.get("MaximumRetryAttempts", -1)),
+                    on_failure_queue=destination["Fn::GetAtt"][0] if destination else None,
+                )
+            )
+    return found

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from portico_local.aws import queue_url, resource_name
 from portico_local.queues import QueueSource, deliver_once, queue_sources
+from portico_local.streams import StreamFeed
 from portico_local.template import load_template
 
 POLL_INTERVAL_S = 0.15
@@ -64,7 +65,8 @@ def mappings(template: dict[str, Any] | None = None) -> list[QueueMapping]:
 
 
 class QueuePoller:
-    """Polls every mapped queue every `interval` seconds in a daemon thread."""
+    """Polls every mapped queue, and the table's stream (`streams`: the outbox, for the
+    event publisher), every `interval` seconds in a daemon thread."""
 
     def __init__(
         self,
@@ -73,9 +75,11 @@ class QueuePoller:
         *,
         interval: float = POLL_INTERVAL_S,
         client: Any = None,
+        streams: StreamFeed | None = None,
     ) -> None:
         self._lock = lock
         self.sources = mappings() if sources is None else sources
+        self.streams = streams
         self._interval = interval
         self._client = client
         self._stopping = threading.Event()
@@ -130,13 +134,24 @@ class QueuePoller:
 
     # --- the background poller ---------------------------------------------------------------
 
+    def _deliver_stream(self) -> int:
+        """New stream records to their functions, under the handler lock."""
+        if self.streams is None:
+            return 0
+        with self._lock:
+            read = self.streams.deliver_once()
+        if read:
+            log.debug("stream: %d record(s) read", read)
+        return read
+
     def poll_once(self) -> int:
-        """One round over every queue; returns the messages delivered."""
+        """One round over every queue and the stream; returns the messages and the stream
+        records delivered."""
         delivered = 0
         for mapping in self.sources:
             if self._waiting(mapping):
                 delivered += self._deliver(mapping)
-        return delivered
+        return delivered + self._deliver_stream()
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -180,6 +195,9 @@ class QueuePoller:
             # the poller holds; `_deliver()` receives under the lock and sees the truth.
             polled = sum(self._deliver(mapping) for mapping in self.sources)
             delivered += polled
+            # Stream records are not messages: not counted, but a round that read some goes
+            # round again (the publisher's events may feed a queue, a queue's work the stream).
+            polled += self._deliver_stream()
             if polled == 0:
                 break
         else:

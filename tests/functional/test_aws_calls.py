@@ -162,3 +162,29 @@ def test_an_estimate_decision_is_one_read_and_one_transaction(ana, aws_calls):
         )
     assert response.status == 200, response.body
     assert dict(aws_calls.calls) == {"dynamodb:GetItem": 1, "dynamodb:TransactWriteItems": 1}
+
+
+def test_activity_page_is_one_query(services, biz, aws_calls):
+    from tests.support.sessions import bearer, signed_up
+
+    ana = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+    with aws_calls.counting():
+        response = call("GET", "/v1/me/activity", headers=ana)
+    assert response.status == 200, response.body
+    assert [e["kind"] for e in response.json()["items"]] == ["login"]
+    assert dict(aws_calls.calls) == {"dynamodb:Query": 1}
+
+
+def test_a_sign_in_with_its_log_entry_is_one_transaction(services, biz, aws_calls):
+    from tests.support.sessions import PASSWORD, signed_up
+
+    signed_up(services, biz.business_id, "cust-1", "ana@example.com")
+    with aws_calls.counting():
+        response = call(
+            "POST",
+            "/v1/portals/sparkling-pools/login",
+            {"email": "ana@example.com", "password": PASSWORD},
+        )
+    assert response.status == 200, response.body
+    assert aws_calls.calls["dynamodb:TransactWriteItems"] == 1
+    assert "dynamodb:PutItem" not in aws_calls.calls

@@ -1,4 +1,5 @@
-"""The customer's billing pages: dashboard, invoices, payments, statement and their PDFs.
+"""The customer's billing pages: dashboard, invoices, payments, statement and their PDFs;
+the activity log.
 
 Every route needs a customer session; the ids come from it, never from the request.
 """
@@ -20,7 +21,7 @@ from portico.http.params import Cursor, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, download, route_responses
 from portico.observability import logger
-from portico.services import billing
+from portico.services import activity, billing
 
 app = create_resolver()
 principal = customer_only(app)
@@ -86,6 +87,15 @@ def list_payments(limit: Limit = 20, cursor: Cursor = None) -> ItemList[billing.
     """Payments and refunds, newest first, with the invoices each was applied to."""
     return ItemList[billing.PortalPayment].of(
         billing.list_payments(svc, principal(), limit, cursor)
+    )
+
+
+@app.get("/v1/me/activity", tags=["customer"], responses=READ)
+def list_activity(limit: Limit = 20, cursor: Cursor = None) -> ItemList[activity.ActivityView]:
+    """The customer's activity log, newest first: sign-ins, AutoPay consent (with the text
+    agreed to), payment methods added or removed, payments made or failed, receipts sent."""
+    return ItemList[activity.ActivityView].of(
+        activity.list_activity(svc, principal(), limit, cursor)
     )
 
 

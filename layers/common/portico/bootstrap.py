@@ -21,6 +21,8 @@ if TYPE_CHECKING:
         IdempotencyConfig,
     )
 
+    from portico.bus import EventBus
+    from portico.data.activity import ActivityRepository
     from portico.data.autopay import AutoPayRepository
     from portico.data.billing import BillingRepository
     from portico.data.documents import DocumentRepository
@@ -187,6 +189,13 @@ class Services:
         return ProfileRepository()
 
     @cached_property
+    def activity(self) -> ActivityRepository:
+        from portico.data.activity import ActivityRepository
+
+        self._table()
+        return ActivityRepository()
+
+    @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:
         """Powertools idempotency records, in the one table under `IDEMPOTENCY#` keys."""
         from aws_lambda_powertools.utilities.idempotency import (
@@ -262,6 +271,12 @@ class Services:
         from portico.email.sender import SesEmailSender
 
         return SesEmailSender()
+
+    @cached_property
+    def event_bus(self) -> EventBus:
+        from portico.bus import EventBridgeBus
+
+        return EventBridgeBus(self.settings.event_bus_name)
 
     @cached_property
     def file_store(self) -> FileStore:

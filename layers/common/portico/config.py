@@ -26,6 +26,7 @@ class Settings(BaseModel):
     # AutoPay's Stripe calls per second, across every charge worker.
     autopay_stripe_rate: int = Field(default=20, ge=1, le=1000)
     media_bucket: str = ""  # the S3 bucket of uploaded files (logos)
+    event_bus_name: str = ""  # the EventBridge bus of domain events (the publisher's)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -10,18 +10,20 @@ Partitions are `BIZ#{b}#AUTOPAY#{shard}`; sort keys `D#{due date}#...` for first
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from portico.data.activity import activity_item
+
+# Kept importable from here: activity entries began with AutoPay's consent.
 from portico.data.billing import to_invoice
 from portico.data.convert import plain, stored
+from portico.data.events import record_event
 from portico.data.items import (
     AUTOPAY_SHARDS,
-    ActivityItem,
     AutoPayOutcomeItem,
     AutoPayRunItem,
     CustomerItem,
@@ -35,6 +37,7 @@ from portico.data.table import PorticoItem
 from portico.data.transactions import Transaction
 from portico.domain.autopay import ActivityEntry, AutoPayRun, AutoPayRunDetail, RunOutcome
 from portico.domain.billing import Invoice
+from portico.domain.events import DomainEvent
 
 RUN_RETENTION = timedelta(days=400)  # a year of run reports, and a little more
 
@@ -48,20 +51,6 @@ def _conditional(update: Any) -> bool:
             raise
         return False
     return True
-
-
-def activity_item(business_id: str, customer_id: str, entry: ActivityEntry) -> ActivityItem:
-    return ActivityItem(
-        *ActivityItem.keys(business_id, customer_id, entry.at.isoformat(), entry.entry_id),
-        kind=entry.kind,
-        at=entry.at,
-        source=entry.source,
-        details=stored(entry.details),
-    )
-
-
-def new_entry_id() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 class AutoPayRepository:
@@ -79,11 +68,13 @@ class AutoPayRepository:
         invoices: Sequence[Invoice],
         entry: ActivityEntry,
         now: datetime,
+        events: Sequence[DomainEvent] = (),
     ) -> None:
         """Turn AutoPay on (with `method`: id, expiry month and year) or off, in one
         transaction: the profile (conditional on the state `was` as read), the activity
-        entry, the AutoPay card's expiry index, and the customer's open invoices (each as
-        read) in or out of AutoPay's index. Raises `ConditionsFailed` when any of it moved."""
+        entry, the domain events, the AutoPay card's expiry index, and the customer's open
+        invoices (each as read) in or out of AutoPay's index. Raises `ConditionsFailed` when
+        any of it moved."""
         profile = CustomerItem(*CustomerItem.keys(business_id, customer_id))
         was_enabled, was_method = was
         condition = CustomerItem.pk.exists() & (
@@ -108,6 +99,8 @@ class AutoPayRepository:
         with Transaction() as tx:
             tx.update("profile", profile, actions=actions, condition=condition)
             tx.put("activity", activity_item(business_id, customer_id, entry))
+            for event in events:
+                record_event(tx, event)
             if previous_method and (method is None or previous_method[0] != method[0]):
                 tx.update(
                     "old_method",

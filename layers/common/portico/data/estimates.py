@@ -15,7 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from portico.data.autopay import activity_item
+from portico.data.activity import activity_item
 from portico.data.convert import stored, values_of
 from portico.data.events import record_event
 from portico.data.items import CustomerItem, EstimateItem

@@ -5,7 +5,9 @@ template.yaml) carries it to the publisher; the item expires a week later."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from portico.data.convert import stored
@@ -14,9 +16,10 @@ from portico.data.transactions import Transaction
 from portico.domain.events import DomainEvent, EventType
 
 OUTBOX_RETENTION = timedelta(days=7)
+OUTBOX_TYPE = "domain_event"  # the discriminator the stream's filter matches
 
 
-class DomainEventItem(PorticoItem, discriminator="domain_event"):
+class DomainEventItem(PorticoItem, discriminator=OUTBOX_TYPE):
     event_type = UnicodeAttribute()
     business_id = UnicodeAttribute()
     customer_id = UnicodeAttribute(null=True)
@@ -55,3 +58,15 @@ def domain_event(item: DomainEventItem) -> DomainEvent:
         occurred_at=item.occurred_at,
         data=item.data.as_dict(),
     )
+
+
+def event_from_image(image: dict[str, Any]) -> DomainEvent:
+    """The event of an outbox item as the table's stream carries it (`NewImage`, DynamoDB
+    JSON). Raises `ValueError` for an image that is not a readable outbox item."""
+    try:
+        item = DomainEventItem.from_raw_data(image)
+        if not isinstance(item, DomainEventItem):
+            raise ValueError(f"not an outbox item: {type(item).__name__}")
+        return domain_event(item)
+    except (KeyError, TypeError, AttributeError, ValidationError) as error:
+        raise ValueError(f"unreadable outbox item: {error}") from error

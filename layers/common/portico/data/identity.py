@@ -7,11 +7,14 @@ link invalidates older ones), and the account and the new session are written wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
+from portico.data.activity import activity_item
 from portico.data.convert import values_of
+from portico.data.events import record_event
 from portico.data.items import (
     AccountItem,
     CustomerItem,
@@ -34,7 +37,9 @@ from portico.domain.accounts import (
     StaffCredentials,
     StaffMember,
 )
+from portico.domain.autopay import ActivityEntry
 from portico.domain.customer import Customer
+from portico.domain.events import DomainEvent
 from portico.errors import ConflictError, UnauthorizedError
 from portico.identity.principal import Role
 from portico.identity.tokens import LinkPurpose
@@ -196,8 +201,11 @@ class IdentityRepository:
         session: NewSession,
         now: datetime,
         new_password_hash: str | None = None,
+        entry: ActivityEntry | None = None,
+        events: Sequence[DomainEvent] = (),
     ) -> None:
-        """Use `link` once and start `session`, in one transaction.
+        """Use `link` once and start `session`, in one transaction, with the sign-in's
+        activity `entry` and `events` (`portal_user.activated` for a new login).
 
         create-login: creates the account with the password, the customer becomes active;
         reset-password: replaces the password; magic-link: only signs in.
@@ -238,6 +246,10 @@ class IdentityRepository:
                     condition &= CustomerItem.portal_access == "active"
                 tx.update("profile", profile, actions=profile_actions, condition=condition)
                 _add_session(tx, session)
+                if entry is not None:
+                    tx.put("activity", activity_item(link.business_id, link.subject_id, entry))
+                for event in events:
+                    record_event(tx, event)
         except ConditionsFailed as error:
             raise LinkNotUsable("This link has already been used or replaced.") from error
 
@@ -265,8 +277,11 @@ class IdentityRepository:
 
     # --- sessions -------------------------------------------------------------------------
 
-    def start_session(self, session: NewSession, now: datetime) -> None:
-        """A password sign-in: the session, its first refresh token and the last-login time."""
+    def start_session(
+        self, session: NewSession, now: datetime, entry: ActivityEntry | None = None
+    ) -> None:
+        """A password sign-in: the session, its first refresh token, the last-login time and,
+        for a customer, the activity `entry`."""
         with Transaction() as tx:
             _add_session(tx, session)
             if session.role is Role.CUSTOMER:
@@ -275,6 +290,10 @@ class IdentityRepository:
                     CustomerItem(*CustomerItem.keys(session.business_id, session.subject_id)),
                     actions=[CustomerItem.last_login_at.set(now)],
                 )
+                if entry is not None:
+                    tx.put(
+                        "activity", activity_item(session.business_id, session.subject_id, entry)
+                    )
             else:
                 tx.update(
                     "profile",

@@ -22,8 +22,10 @@ from typing import Any, TypedDict
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from portico.data.activity import activity_item, new_entry_id
 from portico.data.billing import to_invoice, to_payment
 from portico.data.convert import attributes_of, stored
+from portico.data.events import record_event
 from portico.data.items import (
     CustomerItem,
     EstimateItem,
@@ -37,7 +39,8 @@ from portico.data.repositories import (
     open_invoice_entry,
     portal_list_sort_key,
 )
-from portico.data.transactions import Transaction
+from portico.data.transactions import ConditionsFailed, Transaction
+from portico.domain.autopay import ActivityEntry
 from portico.domain.billing import (
     OPEN_PAYMENT_STATUSES,
     AppliedPayment,
@@ -45,8 +48,10 @@ from portico.domain.billing import (
     Invoice,
     Payment,
     PaymentApplication,
+    PaymentKind,
     PaymentStatus,
 )
+from portico.domain.events import DomainEvent, EventType
 from portico.domain.service import Estimate
 
 EVENT_RETENTION = timedelta(days=30)
@@ -94,6 +99,83 @@ def _invoice_item(business_id: str, invoice: Invoice) -> InvoiceItem:
 
 def _estimate_item(business_id: str, estimate: Estimate) -> EstimateItem:
     return EstimateItem(*EstimateItem.keys(business_id, estimate.customer_id, estimate.estimate_id))
+
+
+def _paid_events(
+    business_id: str,
+    payment: Payment,
+    invoices: Sequence[tuple[Invoice, int]],
+    paid_on: date,
+    now: datetime,
+) -> list[DomainEvent]:
+    """`invoice.paid` for each sent invoice this payment pays off (it owed something before
+    and owes nothing after)."""
+    events = []
+    for invoice, amount in invoices:
+        before = invoice.amount_due
+        after = max(invoice.total - (invoice.amount_paid + amount), 0)
+        if amount <= 0 or invoice.status is not CrmInvoiceStatus.SENT or before == 0 or after:
+            continue
+        events.append(
+            DomainEvent(
+                type=EventType.INVOICE_PAID,
+                business_id=business_id,
+                customer_id=payment.customer_id,
+                occurred_at=now,
+                data={
+                    "invoice_id": invoice.invoice_id,
+                    "invoice_number": invoice.number,
+                    "total": invoice.total,
+                    "currency": invoice.currency,
+                    "paid_on": paid_on.isoformat(),
+                    "payment_id": payment.payment_id,
+                    "autopay": payment.kind is PaymentKind.AUTOPAY,
+                },
+            )
+        )
+    return events
+
+
+def _failed_event(
+    business_id: str, payment: Payment, held: Sequence[Invoice], now: datetime
+) -> DomainEvent:
+    return DomainEvent(
+        type=EventType.PAYMENT_FAILED,
+        business_id=business_id,
+        customer_id=payment.customer_id,
+        occurred_at=now,
+        data={
+            "payment_id": payment.payment_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "method_summary": payment.method_summary,
+            "failure_code": payment.failure_code,
+            "invoice_ids": [invoice.invoice_id for invoice in held],
+            "autopay": payment.kind is PaymentKind.AUTOPAY,
+        },
+    )
+
+
+def payment_entry(payment: Payment, kind: str, now: datetime) -> ActivityEntry:
+    """The activity-log entry of a payment made or failed: amount, method (as a receipt
+    names it: brand and last 4), invoices, and why it failed."""
+    details: dict[str, object] = {
+        "payment_id": payment.payment_id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "method_summary": payment.method_summary,
+        "invoices": [a.invoice_number or a.invoice_id for a in payment.applied_to],
+        "credit_applied": payment.credit_applied or None,
+        "failure_code": payment.failure_code,
+        "failure_message": payment.failure_message,
+    }
+    return ActivityEntry(
+        entry_id=new_entry_id(),
+        kind=kind,
+        at=now,
+        source="system" if payment.kind is PaymentKind.AUTOPAY else "customer",
+        details={k: v for k, v in details.items() if v is not None},
+    )
 
 
 class PaymentRepository:
@@ -246,6 +328,16 @@ class PaymentRepository:
                 # Failed too: money Stripe says arrived is recorded whatever Portico thought.
                 condition=PaymentItem.status.is_in(*_open_statuses(), PaymentStatus.FAILED.value),
             )
+            # The status condition above makes this the one commit of the settlement: its
+            # events and its log entry are written once, however often Stripe tells us.
+            for event in _paid_events(business_id, settled, invoices, ledger_day, now):
+                record_event(tx, event)
+            tx.put(
+                "activity",
+                activity_item(
+                    business_id, payment.customer_id, payment_entry(settled, "payment_made", now)
+                ),
+            )
             self._change_invoices(
                 tx,
                 business_id,
@@ -291,7 +383,16 @@ class PaymentRepository:
         """Record the payment as failed, release the invoices (or the deposit's estimate)
         it holds (as just read) and give back its credit (one transaction); an AutoPay
         failure also sets when AutoPay tries again, or that it gave up. Raises
-        `ConditionsFailed` labelled `payment` when it is no longer open."""
+        `ConditionsFailed` labelled `payment` when it is no longer open. Its `payment.failed`
+        event and log entry go in the same transaction."""
+        failed = payment.model_copy(
+            update={
+                "status": PaymentStatus.FAILED,
+                "failure_code": failure_code,
+                "failure_message": failure_message,
+                "updated_at": now,
+            }
+        )
         with Transaction() as tx:
             tx.update(
                 "payment",
@@ -303,6 +404,13 @@ class PaymentRepository:
                     PaymentItem.updated_at.set(now),
                 ],
                 condition=PaymentItem.status.is_in(*_open_statuses()),
+            )
+            record_event(tx, _failed_event(business_id, failed, held, now))
+            tx.put(
+                "activity",
+                activity_item(
+                    business_id, payment.customer_id, payment_entry(failed, "payment_failed", now)
+                ),
             )
             for invoice in held:
                 changes = dict(autopay or {})
@@ -474,27 +582,57 @@ class PaymentRepository:
     # --- the customer's email about a payment -------------------------------------------------
 
     def claim_notice(
-        self, business_id: str, customer_id: str, payment_id: str, now: datetime
+        self,
+        business_id: str,
+        customer_id: str,
+        payment_id: str,
+        now: datetime,
+        entry: ActivityEntry | None = None,
     ) -> bool:
         """Claim the payment's one email to the customer (its receipt, or the notice that it
-        failed); False if it was claimed already."""
+        failed), logging `entry` with the claim (one transaction); False if it was claimed
+        already."""
         item = _payment_item(business_id, customer_id, payment_id)
+        condition = PaymentItem.pk.exists() & PaymentItem.customer_notified_at.does_not_exist()
+        if entry is None:
+            try:
+                item.update(
+                    actions=[PaymentItem.customer_notified_at.set(now)], condition=condition
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                return False
+            return True
         try:
-            item.update(
-                actions=[PaymentItem.customer_notified_at.set(now)],
-                condition=PaymentItem.pk.exists()
-                & PaymentItem.customer_notified_at.does_not_exist(),
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
+            with Transaction() as tx:
+                tx.update(
+                    "claim",
+                    item,
+                    actions=[PaymentItem.customer_notified_at.set(now)],
+                    condition=condition,
+                )
+                tx.put("activity", activity_item(business_id, customer_id, entry))
+        except ConditionsFailed:
             return False
         return True
 
-    def release_notice(self, business_id: str, customer_id: str, payment_id: str) -> None:
-        """Give the claim back after the email could not be sent, so a retry sends it."""
+    def release_notice(
+        self,
+        business_id: str,
+        customer_id: str,
+        payment_id: str,
+        entry: ActivityEntry | None = None,
+    ) -> None:
+        """Give the claim back after the email could not be sent, so a retry sends it; the
+        claim's log `entry` goes with it (one transaction)."""
         item = _payment_item(business_id, customer_id, payment_id)
-        item.update(actions=[PaymentItem.customer_notified_at.remove()])
+        if entry is None:
+            item.update(actions=[PaymentItem.customer_notified_at.remove()])
+            return
+        with Transaction() as tx:
+            tx.update("claim", item, actions=[PaymentItem.customer_notified_at.remove()])
+            tx.delete("activity", activity_item(business_id, customer_id, entry))
 
     # --- webhook events ----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 
-from portico.data.autopay import activity_item
+from portico.data.activity import activity_item
 from portico.data.convert import plain, stored
 from portico.data.events import record_event
 from portico.data.items import CustomerItem

@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from portico.data.autopay import activity_item
+from portico.data.activity import activity_item
 from portico.data.events import record_event
 from portico.data.items import ReviewItem, ReviewStatsItem
 from portico.data.pagination import Page, query_page

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
+from portico.data.activity import activity_item
 from portico.data.convert import plain
 from portico.data.items import (
     BusinessItem,
@@ -25,6 +26,7 @@ from portico.data.items import (
 from portico.data.repositories import ConcurrentChangeError, to_portal
 from portico.data.table import PorticoItem
 from portico.data.transactions import ConditionsFailed, Transaction
+from portico.domain.autopay import ActivityEntry
 from portico.domain.preferences import Preferences
 from portico.domain.wallet import PaymentMethod, WalletOwner
 
@@ -148,8 +150,9 @@ class WalletRepository:
         method: PaymentMethod,
         setup_intent_id: str,
         count_before: int,
+        entry: ActivityEntry | None = None,
     ) -> None:
-        """Save a method and count it on the profile (one transaction). Raises
+        """Save a method, count it on the profile and log `entry` (one transaction). Raises
         `ConditionsFailed` with `method` when it is already saved."""
         item = PaymentMethodItem(
             *PaymentMethodItem.keys(business_id, customer_id, method.payment_method_id),
@@ -182,6 +185,8 @@ class WalletRepository:
                     actions=[CustomerItem.payment_method_count.set(count_before + 1)],
                     condition=_count_is(count_before),
                 )
+                if entry is not None:
+                    tx.put("activity", activity_item(business_id, customer_id, entry))
         except ConditionsFailed as error:
             if "method" in error.labels:
                 raise
@@ -194,9 +199,10 @@ class WalletRepository:
         method_id: str,
         remaining: list[PaymentMethod],
         new_default: str | None,
+        entry: ActivityEntry | None = None,
     ) -> None:
-        """Delete a method, promote `new_default` if given, and count the rest on the
-        profile (one transaction)."""
+        """Delete a method, promote `new_default` if given, count the rest on the profile and
+        log `entry` (one transaction)."""
         profile = CustomerItem(*CustomerItem.keys(business_id, customer_id))
         try:
             with Transaction() as tx:
@@ -213,6 +219,8 @@ class WalletRepository:
                     actions=[CustomerItem.payment_method_count.set(len(remaining))],
                     condition=_count_is(len(remaining) + 1),
                 )
+                if entry is not None:
+                    tx.put("activity", activity_item(business_id, customer_id, entry))
         except ConditionsFailed as error:
             raise _concurrent() from error
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 
-from portico.data.autopay import activity_item
+from portico.data.activity import activity_item
 from portico.data.convert import plain, stored, values_of
 from portico.data.events import record_event
 from portico.data.items import CustomerItem, WorkRequestItem

@@ -14,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 from portico.bootstrap import Services
 from portico.data.identity import LinkNotUsable
 from portico.domain.accounts import LinkToken, NewSession, SessionTokens, StaffMember, StaffStatus
+from portico.domain.autopay import ActivityEntry
 from portico.domain.business import PortalSettings, portal_address
 from portico.domain.customer import Customer, PortalAccess
 from portico.domain.email_jobs import FreshLinkRequested, LoginLinkRequested, StaffInviteRequested
+from portico.domain.events import DomainEvent, EventType
 from portico.domain.overview import CustomerOverview
 from portico.errors import (
     ConflictError,
@@ -134,9 +136,37 @@ def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
         session, refresh = _new_session(svc, Role.STAFF, link.business_id, link.subject_id)
         svc.identity.redeem_staff_invite(link, password_hash, session, svc.clock.now())
     else:
+        now = svc.clock.now()
         session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
-        svc.identity.redeem_customer_link(link, session, svc.clock.now(), password_hash)
+        activated = DomainEvent(
+            type=EventType.PORTAL_USER_ACTIVATED,
+            business_id=link.business_id,
+            customer_id=link.subject_id,
+            occurred_at=now,
+            data={"email": link.email},
+        )
+        svc.identity.redeem_customer_link(
+            link,
+            session,
+            now,
+            password_hash,
+            entry=login_entry("create_login", now),
+            events=[activated],
+        )
     return _tokens(svc, session, refresh)
+
+
+def login_entry(method: str, at: datetime, client_ip: str | None = None) -> ActivityEntry:
+    """The activity-log entry of a customer's sign-in: how (password, magic link, a new
+    login, a password reset) and, when known, from where."""
+    from portico.data.activity import new_entry_id
+
+    details: dict[str, object] = {"method": method}
+    if client_ip:
+        details["client_ip"] = client_ip
+    return ActivityEntry(
+        entry_id=new_entry_id(), kind="login", at=at, source="customer", details=details
+    )
 
 
 def login_taken(svc: Services, business_id: str, email: str, customer_id: str) -> bool:
@@ -169,7 +199,10 @@ def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
     link = _usable_link(svc, token, {LinkPurpose.RESET_PASSWORD})
     check_policy(password, context=(link.email, link.email.split("@")[0]))
     session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
-    svc.identity.redeem_customer_link(link, session, svc.clock.now(), hash_password(password))
+    now = svc.clock.now()
+    svc.identity.redeem_customer_link(
+        link, session, now, hash_password(password), entry=login_entry("password_reset", now)
+    )
     return _tokens(svc, session, refresh)
 
 
@@ -182,7 +215,8 @@ def magic_sign_in(svc: Services, token: str) -> SessionTokens:
         raise NotFoundError("No portal at this address.", code="portal_not_found")
     _require_method(overview.portal, "magic_link")
     session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
-    svc.identity.redeem_customer_link(link, session, svc.clock.now())
+    now = svc.clock.now()
+    svc.identity.redeem_customer_link(link, session, now, entry=login_entry("magic_link", now))
     return _tokens(svc, session, refresh, overview)
 
 
@@ -242,7 +276,7 @@ def sign_in(
         )
         raise InvalidCredentials("The email or password is not right.")
     session, refresh = _new_session(svc, Role.CUSTOMER, portal.business_id, customer.customer_id)
-    svc.identity.start_session(session, now)
+    svc.identity.start_session(session, now, login_entry("password", now, client_ip))
     return _tokens(svc, session, refresh), customer
 
 

@@ -18,6 +18,7 @@ from portico.domain.autopay import ActivityEntry
 from portico.domain.billing import CrmInvoiceStatus
 from portico.domain.business import AutoPaySettings, ChargeTiming
 from portico.domain.common import DomainModel
+from portico.domain.events import DomainEvent, EventType
 from portico.domain.wallet import PaymentMethod, WalletOwner
 from portico.errors import (
     ConflictError,
@@ -220,7 +221,7 @@ def _entry(
     details: dict[str, object],
     source: Literal["customer", "business", "system"] = "customer",
 ) -> ActivityEntry:
-    from portico.data.autopay import new_entry_id
+    from portico.data.activity import new_entry_id
 
     return ActivityEntry(entry_id=new_entry_id(), kind=kind, at=at, source=source, details=details)
 
@@ -262,7 +263,39 @@ def _save(
         invoices=[i for i in invoices.values() if i.autopay_customer != enabled],
         entry=entry,
         now=now,
+        events=_autopay_events(owner, enabled, method, entry, now),
     )
+
+
+def _autopay_events(
+    owner: WalletOwner,
+    enabled: bool,
+    method: PaymentMethod | None,
+    entry: ActivityEntry,
+    now: datetime,
+) -> list[DomainEvent]:
+    """`autopay.enabled` when AutoPay is turned on or moves to another method (the event
+    names the method it now charges), `autopay.disabled` when it is turned off."""
+    if enabled == owner.autopay_enabled and not enabled:
+        return []
+    data: dict[str, object] = {"source": entry.source}
+    if enabled and method is not None:
+        data |= {
+            "payment_method_id": method.payment_method_id,
+            "method_summary": method.summary,
+            "method_changed": owner.autopay_enabled,
+        }
+    elif "reason" in entry.details:
+        data["reason"] = entry.details["reason"]
+    return [
+        DomainEvent(
+            type=EventType.AUTOPAY_ENABLED if enabled else EventType.AUTOPAY_DISABLED,
+            business_id=owner.business_id,
+            customer_id=owner.customer_id,
+            occurred_at=now,
+            data=data,
+        )
+    ]
 
 
 def _refreshed(svc: Services, owner: WalletOwner) -> WalletOwner:

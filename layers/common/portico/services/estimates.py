@@ -17,7 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
-from portico.data.autopay import new_entry_id
+from portico.data.activity import new_entry_id
 from portico.data.pagination import Page
 from portico.data.transactions import ConditionsFailed
 from portico.domain.autopay import ActivityEntry

@@ -15,11 +15,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from portico.bootstrap import Services
 from portico.domain.accounts import StaffStatus
-from portico.domain.autopay import Outcome
+from portico.domain.autopay import ActivityEntry, Outcome
 from portico.domain.billing import Payment, PaymentKind, PaymentStatus
 from portico.domain.business import Business, PortalSettings
 from portico.domain.customer import Customer, PortalAccess
@@ -113,6 +113,24 @@ def is_rate_limit(error: BaseException) -> bool:
     response = getattr(error, "response", None)
     code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
     return code in _RATE_LIMITS
+
+
+def receipt_entry(payment: Payment, at: datetime) -> ActivityEntry:
+    """The activity-log entry of a receipt sent: which payment, how much (no address: the
+    email is the customer's own)."""
+    from portico.data.activity import new_entry_id
+
+    return ActivityEntry(
+        entry_id=new_entry_id(),
+        kind="receipt_sent",
+        at=at,
+        source="system",
+        details={
+            "payment_id": payment.payment_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+        },
+    )
 
 
 class Mailer:
@@ -529,14 +547,14 @@ class Mailer:
         customer = self._svc.customers.get(job.business_id, job.customer_id)
         if customer is None or not customer.email:
             raise Dropped("unknown customer or no email")
-        if not records.claim_notice(
-            job.business_id, job.customer_id, job.payment_id, self._svc.clock.now()
-        ):
+        now = self._svc.clock.now()
+        entry = receipt_entry(payment, now) if kind == "receipt" else None
+        if not records.claim_notice(job.business_id, job.customer_id, job.payment_id, now, entry):
             return None  # sent already
         try:
             self._send(sender, render(payment, customer.name), customer.email, kind)
         except Exception:
-            records.release_notice(job.business_id, job.customer_id, job.payment_id)
+            records.release_notice(job.business_id, job.customer_id, job.payment_id, entry)
             raise
         return kind
 

@@ -63,8 +63,9 @@ from portico.payments import (
 from portico.payments.errors import AuthenticationRequired
 from portico.services.scope import require_tab, session_customer
 
-# A transaction holds at most 100 items: the payment, the profile and the invoices.
-MAX_INVOICES_PER_PAYMENT = 90
+# A transaction holds at most 100 items: settling writes the payment, the profile, the
+# activity entry, and per invoice the invoice and its `invoice.paid` event.
+MAX_INVOICES_PER_PAYMENT = 45
 # A pending payment older than this lost its process (a Lambda lives 30 s at most); one
 # waiting for 3-D Secure gives the customer an hour.
 STALE_AFTER = {

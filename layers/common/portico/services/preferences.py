@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from portico.bootstrap import Services
-from portico.data.autopay import new_entry_id
+from portico.data.activity import new_entry_id
 from portico.domain.autopay import ActivityEntry
 from portico.domain.events import DomainEvent, EventType
 from portico.domain.preferences import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from portico.bootstrap import Services
-from portico.data.autopay import new_entry_id
+from portico.data.activity import new_entry_id
 from portico.data.convert import stored
 from portico.domain.autopay import ActivityEntry
 from portico.domain.profile import EDITED_AS, Profile, ProfileChanges

@@ -7,7 +7,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
-from portico.data.autopay import new_entry_id
+from portico.data.activity import new_entry_id
 from portico.domain.autopay import ActivityEntry
 from portico.domain.events import DomainEvent, EventType
 from portico.domain.reviews import NewReview, Review, ReviewList, ReviewReceipt

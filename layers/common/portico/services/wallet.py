@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from datetime import datetime
+from typing import Literal
 
 from portico.bootstrap import Services
 from portico.data.transactions import ConditionsFailed
+from portico.domain.autopay import ActivityEntry
 from portico.domain.common import DomainModel
 from portico.domain.wallet import MethodType, PaymentMethod, WalletOwner
 from portico.errors import ConflictError, NotFoundError, UnauthorizedError
@@ -137,7 +140,13 @@ def save_method(
     )
     try:
         svc.wallets.add(
-            owner.business_id, owner.customer_id, account, method, intent.id, len(owner.methods)
+            owner.business_id,
+            owner.customer_id,
+            account,
+            method,
+            intent.id,
+            len(owner.methods),
+            method_entry("payment_method_added", method, "customer", svc.clock.now()),
         )
     except ConditionsFailed:  # saved meanwhile by a concurrent request for this SetupIntent
         saved = svc.wallets.get(owner.business_id, owner.customer_id, method.payment_method_id)
@@ -159,12 +168,41 @@ def delete_method(svc: Services, principal: Principal, method_id: str) -> None:
         # Already detached (a retry after a failed write): forget it below all the same.
         with contextlib.suppress(NotFoundError):
             svc.payments.detach_payment_method(owner.stripe_account, method_id)
-    forget_method(svc, owner, method_id)
+    forget_method(svc, owner, method_id, source="customer")
 
 
-def forget_method(svc: Services, owner: WalletOwner, method_id: str) -> None:
-    """Remove a method from the wallet (detached at Stripe already); the oldest remaining
-    method becomes the default if it was."""
+def method_entry(
+    kind: str, method: PaymentMethod, source: Literal["customer", "system"], at: datetime
+) -> ActivityEntry:
+    """The activity-log entry of a method added or removed: what it is, never its number."""
+    from portico.data.activity import new_entry_id
+
+    details: dict[str, object] = {
+        "payment_method_id": method.payment_method_id,
+        "type": method.type,
+        "summary": method.summary,
+        "brand": method.brand,
+        "last4": method.last4,
+        "bank_name": method.bank_name,
+    }
+    return ActivityEntry(
+        entry_id=new_entry_id(),
+        kind=kind,
+        at=at,
+        source=source,
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def forget_method(
+    svc: Services,
+    owner: WalletOwner,
+    method_id: str,
+    source: Literal["customer", "system"] = "system",
+) -> None:
+    """Remove a method from the wallet (detached at Stripe already; by the customer, or by
+    the bank or the business: `source`); the oldest remaining method becomes the default if
+    it was."""
     method = _mine(owner, method_id)
     remaining = [m for m in owner.methods if m.payment_method_id != method_id]
     promote = None
@@ -176,6 +214,7 @@ def forget_method(svc: Services, owner: WalletOwner, method_id: str) -> None:
         method_id,
         remaining,
         None if promote is None else promote.payment_method_id,
+        method_entry("payment_method_removed", method, source, svc.clock.now()),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
-from portico.data.autopay import new_entry_id
+from portico.data.activity import new_entry_id
 from portico.data.pagination import Page
 from portico.data.work_requests import WorkRequestExists
 from portico.domain.autopay import ActivityEntry
