@@ -93,7 +93,7 @@ def test_given_a_business_with_a_link_when_a_5_star_review_is_left_then_the_link
         "dynamodb:BatchGetItem": 1,
         "dynamodb:TransactWriteItems": 1,
     }
-    [entry] = activity(biz, kind="review.created")
+    [entry] = activity(biz, kind="review_created")
     assert entry.source == "customer"
     assert entry.details.as_dict()["rating"] == 5
     [event] = events(biz, "review.created")
@@ -180,7 +180,7 @@ def test_given_a_review_today_when_another_is_posted_then_409_and_one_event(worl
     assert first.status == 201
     assert again.status == 409, again.body
     assert again.json()["error"]["code"] == "already_reviewed"
-    assert len(activity(biz, kind="review.created")) == 1
+    assert len(activity(biz, kind="review_created")) == 1
     assert len(events(biz, "review.created")) == 1
     # The next day, in the business's time zone, the customer may rate again.
     assert me(next_day(clock, biz), "POST", "/v1/me/reviews", {"rating": 4}).status == 201
@@ -345,7 +345,7 @@ def test_given_a_change_when_saved_then_it_is_kept_logged_and_published_once(wor
     assert response.json()["preferences"] == expected
     assert again.status == 200
     assert me(headers, "GET", "/v1/me/preferences").json()["preferences"] == expected
-    [entry] = activity(biz, kind="preferences.updated")
+    [entry] = activity(biz, kind="preferences_updated")
     assert entry.source == "customer"
     assert entry.at.isoformat() == response.json()["updated_at"].replace("Z", "+00:00")
     assert entry.details.as_dict()["changes"] == [
@@ -425,7 +425,7 @@ def test_given_a_customer_who_asked_when_the_business_turns_a_type_off_then_logg
     mine = me(headers, "GET", "/v1/me/preferences").json()["preferences"]
     assert mine["service_reminders"] == {"email": False, "sms": False}
     assert call("GET", path, api_key=biz.api_key).json()["preferences"] == mine
-    [entry] = activity(biz, kind="preferences.updated")
+    [entry] = activity(biz, kind="preferences_updated")
     assert entry.source == "business"
     [event] = events(biz, "preferences.updated")
     assert event.data.as_dict()["source"] == "business"
@@ -502,7 +502,7 @@ def test_given_edits_when_saved_then_kept_logged_once_and_a_crm_push_does_not_un
     assert profile["phone"] == "(512) 555-0199"
     assert profile["business_phone"] == "+1 512 555 0111"
     assert profile["billing_address"]["line1"] == "PO Box 12"
-    [entry] = activity(biz, kind="profile.updated")
+    [entry] = activity(biz, kind="profile_updated")
     assert entry.source == "customer"
     changes = entry.details.as_dict()["changes"]
     assert changes["phone"] == {"to": "(512) 555-0199"}  # there was none of the customer's
@@ -660,6 +660,6 @@ def test_given_a_change_saved_meanwhile_when_a_stale_read_saves_then_409_and_one
         change_preferences(services, biz.business_id, "cust-1", changes, "customer", stale)
 
     assert len(events(biz, "preferences.updated")) == 1
-    assert len(activity(biz, kind="preferences.updated")) == 1
+    assert len(activity(biz, kind="preferences_updated")) == 1
     kept = me(headers, "GET", "/v1/me/preferences").json()["preferences"]
     assert kept["marketing"] == {"email": False, "sms": False}

@@ -163,7 +163,7 @@ def change_preferences(
     described = [change.model_dump(mode="json") for change in changed]
     entry = ActivityEntry(
         entry_id=new_entry_id(),
-        kind="preferences.updated",
+        kind="preferences_updated",
         at=now,
         source=source,
         details={"changes": described},

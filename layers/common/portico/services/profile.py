@@ -67,7 +67,7 @@ def update_profile(svc: Services, principal: Principal, changes: ProfileChanges)
     now = svc.clock.now()
     entry = ActivityEntry(
         entry_id=new_entry_id(),
-        kind="profile.updated",
+        kind="profile_updated",
         at=now,
         source="customer",
         details={"changes": changed},

@@ -41,7 +41,7 @@ def leave_review(svc: Services, principal: Principal, new: NewReview) -> ReviewR
     )
     entry = ActivityEntry(
         entry_id=new_entry_id(),
-        kind="review.created",
+        kind="review_created",
         at=now,
         source="customer",
         details={"review_id": review.review_id, "rating": review.rating},
