@@ -6,10 +6,9 @@ are never in a body: the answers carry presigned S3 addresses (portico.domain.fi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,7 +16,7 @@ from portico.bootstrap import services
 from portico.domain.files import Document, DocumentDownload, PhotoGrant, PhotoUpload
 from portico.domain.history import PortalPhoto, PortalVisit, VisitsWhen
 from portico.domain.work_requests import WorkRequestInput, WorkRequestView
-from portico.http.params import Cursor, Limit, RecordId
+from portico.http.params import Cursor, IdempotencyKey, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -28,16 +27,6 @@ principal = customer_only(app)
 svc = services()
 
 READ = route_responses(400, 401, 403, 404)
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="idempotency-key",
-        min_length=8,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per request (a UUID); a retry sends the same key.",
-    ),
-]
 
 
 # --- service history -----------------------------------------------------------------------

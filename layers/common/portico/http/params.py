@@ -13,7 +13,8 @@ RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=2048)]
 CustomerIdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
-# The header that names a payment request, so a retry finds the same payment.
+# The header that names a request (a payment, a work request), so a retry finds what the
+# first one made.
 IdempotencyKey = Annotated[
     str,
     Header(
@@ -21,6 +22,6 @@ IdempotencyKey = Annotated[
         min_length=8,
         max_length=255,
         pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per payment (a UUID); a retry sends the same key.",
+        description="A new random key per request (a UUID); a retry sends the same key.",
     ),
 ]
