@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portico.data.items import ActivityItem, customer_pk
+from portico.data.items import ActivityItem, BusinessItem, customer_pk
 from portico.data.table import PorticoItem
 from portico.domain.autopay import ChargeJob
 from portico.services.autopay_run import charge_job, start_run
@@ -204,6 +204,31 @@ def test_given_a_soft_decline_then_retried_on_the_business_schedule_and_the_cust
     clock.set(clock.now() + timedelta(days=3))
     _, [second] = run(services)
     assert (second.outcome.value, second.retry_on) == ("failed", date(2026, 5, 6))
+
+
+def test_given_a_soft_decline_when_its_job_is_delivered_again_then_no_second_attempt(
+    world, fake_stripe, services
+):
+    """SQS delivers at least once: the same job after a soft decline waits for the retry
+    date instead of trying the card again at once."""
+    biz, ana, _ = world
+    card = add_card(fake_stripe, ana, "pm_card_chargeCustomerFail")
+    turn_on(ana, card["payment_method_id"])
+    invoice(biz, "inv-1", due_date="2026-05-01", autopay_eligible=True)
+    jobs: list[ChargeJob] = []
+    start_run(services, services.clock.now(), jobs.extend)
+    [job] = jobs
+
+    first = charge_job(services.rate_limited(), job)
+    again = charge_job(services.rate_limited(), job)
+
+    assert first is not None
+    assert first.outcome.value == "failed"
+    assert again is None
+    report = services.autopay.run(biz.business_id, job.run_id)
+    assert [o.outcome.value for o in report.outcomes] == ["failed"]
+    account = BusinessItem.get(*BusinessItem.keys(biz.business_id)).stripe_account
+    assert len(fake_stripe.charges(account)) == 1
 
 
 @pytest.mark.parametrize(

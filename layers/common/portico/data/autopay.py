@@ -14,11 +14,9 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from portico.data.activity import activity_item
-
-# Kept importable from here: activity entries began with AutoPay's consent.
 from portico.data.billing import to_invoice
 from portico.data.convert import plain, stored
 from portico.data.events import record_event
@@ -35,7 +33,13 @@ from portico.data.payments import later
 from portico.data.repositories import autopay_index_actions
 from portico.data.table import PorticoItem
 from portico.data.transactions import Transaction
-from portico.domain.autopay import ActivityEntry, AutoPayRun, AutoPayRunDetail, RunOutcome
+from portico.domain.autopay import (
+    ActivityEntry,
+    AutoPayRun,
+    AutoPayRunDetail,
+    Outcome,
+    RunOutcome,
+)
 from portico.domain.billing import Invoice
 from portico.domain.events import DomainEvent
 
@@ -329,8 +333,18 @@ class AutoPayRepository:
         )
 
     def record_outcome(self, business_id: str, run_id: str, outcome: RunOutcome) -> None:
-        """Record an outcome that moved no money (a skip)."""
-        self.outcome_item(business_id, run_id, outcome).save()
+        """Record what the run did with an invoice. A skip never replaces an outcome already
+        recorded for it in this run (a job delivered again after its charge has nothing to
+        do); a charge or a failure does."""
+        item = self.outcome_item(business_id, run_id, outcome)
+        if outcome.outcome is not Outcome.SKIPPED:
+            item.save()
+            return
+        try:
+            item.save(condition=AutoPayOutcomeItem.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def runs(self, business_id: str, limit: int, cursor: str | None) -> Any:
         from portico.data.pagination import query_page

@@ -30,6 +30,7 @@ class ChargeJob(DomainModel):
     business_id: str
     customer_id: str
     invoice_id: str
+    charge_on: date  # the business's date when the run selected it
 
 
 class Outcome(StrEnum):

@@ -127,7 +127,9 @@ def _select(
     today = local_today(business, now)
     first_until = first_attempts_until(policy, today)
     jobs = [
-        ChargeJob(run_id=run_id, business_id=business_id, customer_id=c, invoice_id=i)
+        ChargeJob(
+            run_id=run_id, business_id=business_id, customer_id=c, invoice_id=i, charge_on=today
+        )
         for c, i in svc.autopay.due(business_id, first_until, today)
     ]
     if jobs:
@@ -237,6 +239,8 @@ def charge_job(svc: Services, job: ChargeJob) -> RunOutcome | None:
         elif not invoice.autopay_customer:
             reason = "autopay_off"
         return skipped(reason)
+    elif invoice.autopay_retry_on is not None and invoice.autopay_retry_on > job.charge_on:
+        return None  # declined since this job was queued (it came again): its retry waits
     elif invoice.autopay_hold:
         svc.autopay.skip_due_date(job.business_id, invoice, now)
         return skipped("held")
