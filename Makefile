@@ -14,7 +14,7 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help python313 install browser dev test test-fast test-browser screenshots check lint typecheck format bench lock openapi build validate clean
+.PHONY: help python313 install browser dev test publish-web test-fast test-browser screenshots check lint typecheck format bench lock openapi build validate clean
 
 help:
 	@echo "make dev     install and run the portal locally with demo data (http://127.0.0.1:$${PORT:-3000})"
@@ -26,6 +26,7 @@ help:
 	@echo "make lock    regenerate layers/common/requirements.txt from pyproject.toml"
 	@echo "make openapi regenerate docs/openapi.json from the code"
 	@echo "make build   sam build (needs python3.13)"
+	@echo "make publish-web STACK=name  copy web/ to a deployed stack and refresh CloudFront"
 
 python313:
 	@if [ -z "$(PYTHON313)" ]; then \
@@ -90,6 +91,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 check: lint typecheck test
+
+publish-web: $(VENV)/.installed
+	@test -n "$(STACK)" || { echo "error: name the stack: make publish-web STACK=portico-dev" >&2; exit 2; }
+	$(VENV)/bin/portico-admin publish-web --stack $(STACK)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench $(BENCH_ARGS)

@@ -36,6 +36,7 @@ from portico_local.fast_moto import install_fast_transactions
 from portico_local.gateway import Gateway
 from portico_local.server import LocalServer, Runtime, bind
 from portico_local.streams import StreamFeed
+from portico_local.template import page_headers
 from portico_local.workers import QueuePoller
 
 DEFAULT_PORT = 3000
@@ -183,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outbox=aws.outbox,
             aws=AwsInfo(endpoint_url, REGION, services.settings.table_name),
             stripe=StripeInfo(fake_stripe.api_base, fake_stripe.publishable_key),
+            page_headers=page_headers(endpoint_url.rstrip("/")),
         )
         # After the demo: loading it queues no email, and the poller shares the handler lock.
         # The outbox reaches the event publisher through the table's stream (moto's), and

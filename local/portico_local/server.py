@@ -70,6 +70,8 @@ class Runtime:
     openapi_document: bytes | None = field(default=None, repr=False)  # built on first use
     # What reached the event bus (a rule of the runtime's own). None: not observed.
     events: PublishedEvents | None = None
+    # The security headers CloudFront adds to the pages (template.page_headers).
+    page_headers: dict[str, str] = field(default_factory=dict)
 
 
 def json_result(status: int, document: Any, headers: dict[str, str] | None = None) -> HttpResult:
@@ -253,7 +255,11 @@ def _serve_static(runtime: Runtime, request: Request, method: str) -> HttpResult
         return error_result(
             405, "method_not_allowed", "Method not allowed.", _allow(["GET", "HEAD"])
         )
-    headers = {"content-type": found.content_type, "cache-control": "no-cache"}
+    headers = {
+        "content-type": found.content_type,
+        "cache-control": "no-cache",
+        **runtime.page_headers,
+    }
     return HttpResult(200, headers, found.read())
 
 

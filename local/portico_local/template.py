@@ -203,3 +203,24 @@ def stream_sources(template: dict[str, Any] | None = None) -> list[StreamSource]
                 )
             )
     return found
+
+
+def page_headers(media_origin: str, path: Path = TEMPLATE) -> dict[str, str]:
+    """The security headers CloudFront adds to every page (`WebSecurityHeaders`), with the
+    media bucket's address in the content security policy replaced by `media_origin` (where
+    this runtime's presigned links point)."""
+    policy = load_template(path)["Resources"]["WebSecurityHeaders"]["Properties"]
+    config = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    hsts = config["StrictTransportSecurity"]
+    return {
+        "content-security-policy": " ".join(
+            csp.replace("https://${MediaBucket.RegionalDomainName}", media_origin).split()
+        ),
+        "strict-transport-security": f"max-age={hsts['AccessControlMaxAgeSec']}"
+        + ("; includeSubDomains" if hsts.get("IncludeSubdomains") else "")
+        + ("; preload" if hsts.get("Preload") else ""),
+        "x-frame-options": config["FrameOptions"]["FrameOption"],
+        "x-content-type-options": "nosniff",
+        "referrer-policy": config["ReferrerPolicy"]["ReferrerPolicy"],
+    }

@@ -308,3 +308,23 @@ def test_given_the_local_runtime_when_the_pages_ask_where_stripe_is_then_it_name
         "card_form": f"{fake}/_fake/card-form",
         "authenticate": f"{fake}/_fake/authenticate",
     }
+
+
+@pytest.mark.parametrize("path", ["/p/sparkling-pools", "/admin", "/assets/portal.js"])
+@pytest.mark.e2e
+@pytest.mark.xdist_group("e2e")
+def test_given_any_page_when_served_then_it_carries_cloudfronts_security_headers(
+    runtime: Runtime, path: str
+):
+    """The runtime adds the headers of template.yaml's `WebSecurityHeaders`, as CloudFront
+    does, so every page and the browser tests run under the same policy."""
+    response = runtime.request("GET", path)
+
+    assert response.status == 200
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self' https://js.stripe.com;" in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["strict-transport-security"].startswith("max-age=63072000")

@@ -324,3 +324,65 @@ def test_given_an_invalid_email_when_creating_staff_then_it_exits_2_naming_the_o
     assert status == 2
     assert "--email" in err
     assert services.identity.list_staff(business.business_id) == []
+
+
+def web_stack(name: str) -> tuple[str, str]:
+    """A stack with Portico's web outputs: a bucket (with a file web/ no longer has) and a
+    CloudFront distribution."""
+    s3 = boto3.client("s3")
+    bucket = f"{name}-web"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="assets/old.js", Body=b"gone")
+    origin = {"Id": "web", "DomainName": f"{bucket}.s3.amazonaws.com"}
+    distribution = boto3.client("cloudfront").create_distribution(
+        DistributionConfig={
+            "CallerReference": name,
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [{**origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+            },
+            "DefaultCacheBehavior": {"TargetOriginId": "web", "ViewerProtocolPolicy": "allow-all"},
+        }
+    )["Distribution"]["Id"]
+    template = {
+        "Resources": {"Nothing": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {
+            "WebBucketName": {"Value": bucket},
+            "WebDistributionId": {"Value": distribution},
+        },
+    }
+    boto3.client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
+    return bucket, distribution
+
+
+def test_given_a_stack_when_publishing_web_then_every_page_is_uploaded_typed_and_stale_removed(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    bucket, distribution = web_stack("portico-web")
+
+    assert main(["publish-web", "--stack", "portico-web"]) == 0
+
+    s3 = boto3.client("s3")
+    keys = {item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert {"index.html", "p/index.html", "admin/index.html", "assets/portal.js"} <= keys
+    assert "assets/old.js" not in keys
+    page = s3.get_object(Bucket=bucket, Key="p/index.html")
+    assert page["ContentType"] == "text/html; charset=utf-8"
+    assert page["CacheControl"] == "no-cache"
+    assert s3.head_object(Bucket=bucket, Key="assets/portal.js")["ContentType"].startswith(
+        ("text/javascript", "application/javascript")
+    )
+    invalidations = boto3.client("cloudfront").list_invalidations(DistributionId=distribution)
+    assert invalidations["InvalidationList"]["Quantity"] == 1
+    assert "removed 1" in capsys.readouterr().out
+
+
+def test_given_a_stack_without_web_outputs_when_publishing_then_it_exits_1_saying_so(
+    services: Services, capsys: pytest.CaptureFixture[str]
+):
+    deployed_stack("portico-old")
+
+    assert main(["publish-web", "--stack", "portico-old"]) == 1
+    assert "no WebBucketName, WebDistributionId output" in capsys.readouterr().err

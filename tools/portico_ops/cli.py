@@ -4,18 +4,23 @@
     portico-admin list-businesses --table portico-dev-PorticoTable-ABC123
     portico-admin create-staff --name "Dana Office" --email dana@greenleaf.example \
         --slug greenleaf-lawn --stack portico-prod
+    portico-admin publish-web --stack portico-prod
 
 It works on the stack's table directly, through the same services as the admin API, with the
-operator's own AWS credentials.
+operator's own AWS credentials; `publish-web` copies web/ to the stack's web bucket and has
+CloudFront serve the new files.
 """
 
 from __future__ import annotations
 
 import argparse
+import mimetypes
 import secrets
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import boto3
@@ -34,6 +39,7 @@ from portico.services import accounts, portals
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 
 
 class OperatorError(Exception):
@@ -85,6 +91,15 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True, help="the staff member's name")
     staff.add_argument("--email", required=True, help="their email; they sign in with it")
     staff.add_argument("--slug", required=True, help="the business's portal address")
+    web = commands.add_parser(
+        "publish-web",
+        help="copy web/ to the stack's web bucket and have CloudFront serve the new files",
+    )
+    web.add_argument("--stack", required=True, help="the stack name")
+    web.add_argument("--region", help="AWS region (default: from your AWS configuration)")
+    web.add_argument(
+        "--web-root", type=Path, default=WEB_ROOT, help="default: this checkout's web/"
+    )
     return parser
 
 
@@ -100,16 +115,22 @@ def resolve_target(args: argparse.Namespace) -> Target:
     region = _region(args.region)
     if args.table:
         return Target(args.table, region, args.portal_base_url)
-    cloudformation = boto3.client("cloudformation", region_name=region)
-    try:
-        stacks = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
-    except ClientError as error:
-        raise OperatorError(f"stack {args.stack!r} not found in {region}") from error
-    outputs = {out["OutputKey"]: out["OutputValue"] for out in stacks[0].get("Outputs", [])}
-    if "TableName" not in outputs:
-        raise OperatorError(f"stack {args.stack!r} has no TableName output: is it Portico's?")
+    outputs = _stack_outputs(args.stack, region, "TableName")
     base_url = args.portal_base_url or outputs.get("PortalBaseUrl")
     return Target(outputs["TableName"], region, base_url)
+
+
+def _stack_outputs(stack: str, region: str, *needed: str) -> dict[str, str]:
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    try:
+        stacks = cloudformation.describe_stacks(StackName=stack)["Stacks"]
+    except ClientError as error:
+        raise OperatorError(f"stack {stack!r} not found in {region}") from error
+    outputs = {out["OutputKey"]: out["OutputValue"] for out in stacks[0].get("Outputs", [])}
+    missing = [name for name in needed if name not in outputs]
+    if missing:
+        raise OperatorError(f"stack {stack!r} has no {', '.join(missing)} output: is it Portico's?")
+    return outputs
 
 
 def _services(target: Target) -> Services:
@@ -236,10 +257,64 @@ def create_staff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _site_files(root: Path) -> dict[str, Path]:
+    """The site's files by key (dot-files are never part of it)."""
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    }
+
+
+def _content_type(path: Path) -> str:
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    text = guessed.startswith("text/") or guessed in ("application/javascript", "application/json")
+    return f"{guessed}; charset=utf-8" if text else guessed
+
+
+def publish_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Upload every file of web/ (browsers revalidate each: no file name carries a version),
+    delete what web/ no longer has, then invalidate the distribution's cache."""
+    region = _region(args.region)
+    outputs = _stack_outputs(args.stack, region, "WebBucketName", "WebDistributionId")
+    files = _site_files(args.web_root)
+    if "index.html" not in files or "p/index.html" not in files:
+        raise OperatorError(f"{args.web_root} is not Portico's web/ (no index.html, p/index.html)")
+    bucket = outputs["WebBucketName"]
+    s3 = boto3.client("s3", region_name=region)
+    for key, path in files.items():
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=path.read_bytes(),
+            ContentType=_content_type(path),
+            CacheControl="no-cache",
+        )
+    stale = [
+        {"Key": item["Key"]}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for item in page.get("Contents", [])
+        if item["Key"] not in files
+    ]
+    for start in range(0, len(stale), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": stale[start : start + 1000]})
+    invalidation = boto3.client("cloudfront").create_invalidation(
+        DistributionId=outputs["WebDistributionId"],
+        InvalidationBatch={
+            "Paths": {"Quantity": 1, "Items": ["/*"]},
+            "CallerReference": f"portico-{time.time_ns()}",
+        },
+    )
+    print(f"published {len(files)} files to s3://{bucket}, removed {len(stale)}", file=out)
+    print(f"CloudFront invalidation {invalidation['Invalidation']['Id']} started", file=out)
+    return 0
+
+
 COMMANDS = {
     "provision": provision,
     "list-businesses": list_businesses,
     "create-staff": create_staff,
+    "publish-web": publish_web,
 }
 
 
