@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import new_context
 from tests.browser.journeys import axe_violations, screenshot
 from tests.e2e.portal import accept, admin_key, drain, emails_to, invite, new_customer
 from tests.e2e.runtime import Runtime, business
@@ -169,3 +170,24 @@ def test_given_the_admin_panels_when_scanned_then_axe_finds_nothing_serious_and_
         scroll = page.evaluate("document.documentElement.scrollWidth")
         width = page.evaluate("document.documentElement.clientWidth")
         assert scroll <= width, f"{name} scrolls sideways: {scroll} > {width}"
+
+
+def test_given_a_spanish_browser_when_staff_sign_in_then_the_panels_speak_spanish(
+    browser: Browser, runtime: Runtime, demo: dict[str, Any], viewport: str
+):
+    context = new_context(browser, runtime, viewport, locale="es-ES")
+    try:
+        page = context.new_page()
+        staff = business(demo, LAWN)["staff"]
+        page.goto(f"/admin?portal={LAWN}")
+        expect(page.get_by_role("heading", name="Acceso del personal")).to_be_visible()
+        page.locator("#staff-email").fill(staff["email"])
+        page.locator("#staff-password").fill(staff["password"])
+        page.locator("#staff-form button[type=submit]").click()
+        expect(page.get_by_role("heading", name="Dirección del portal", level=2)).to_be_visible()
+        page.get_by_role("button", name="Clientes").click()
+        expect(page.get_by_label("Mostrar")).to_be_visible()
+        expect(page.locator("#admin-message")).to_contain_text("Clientes mostrados:")
+        assert page.evaluate("document.documentElement.lang") == "es"
+    finally:
+        context.close()

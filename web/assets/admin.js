@@ -575,6 +575,9 @@
   }
 
   function start() {
+    // English or Spanish, from the choice remembered in this browser or the browser's languages.
+    P.setLanguage(P.pickLanguage(P.storedLanguage(), navigator.languages || [navigator.language]));
+    document.documentElement.lang = P.language();
     P.applyStrings(document);
     // The page heading carries no data-i18n attribute because tests/e2e/test_server.py reads
     // "<h1>Admin pages</h1>" verbatim; it is translated here instead.

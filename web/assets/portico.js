@@ -214,8 +214,8 @@
       homeLink: "Portico home",
     },
 
-    // Spanish: every string of the customer portal (the admin pages are English for now and
-    // fall back to STRINGS.en). Usted, as businesses write to their customers.
+    // Spanish: every string of the customer portal (the admin pages' are in their own section
+    // below). Usted, as businesses write to their customers.
     es: {
       skipLink: "Saltar al contenido",
       portalBrand: "Portal de clientes",
@@ -488,6 +488,19 @@
     admOutcome_skipped: "Skipped",
   });
   Object.assign(STRINGS.es, {
+    // The staff sign-in and invite pages, from before the panels.
+    adminBrand: "Administración de Portico",
+    adminHeading: "Páginas de administración",
+    adminTitle: "Administración de Portico",
+    staffSignInHeading: "Acceso del personal",
+    portalAddressLabel: "Dirección del portal",
+    portalAddressHint: "El enlace de su portal o la parte después de /p/, como sparkling-pools.",
+    enterPortalAddress: "Escriba la dirección de su portal, como sparkling-pools.",
+    staffAcceptHeading: "Elija su contraseña",
+    staffAcceptIntro: "Lo invitaron a las páginas de administración de un portal de clientes de Portico.",
+    staffAcceptIntroPortal: "Lo invitaron a las páginas de administración del portal de clientes en /p/{portal}.",
+    toStaffSignIn: "Ir al acceso del personal",
+    homeLink: "Inicio de Portico",
     adminNavLabel: "Páginas de administración",
     adminNavSettings: "Dirección del portal",
     adminNavInvite: "Correo de invitación",
