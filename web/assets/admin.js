@@ -322,6 +322,7 @@
       if (answer.status === 202) {
         const { sent, skipped } = answer.data;
         P.say(region, t("admInvitesQueued", { sent: sent.length, skipped: skipped.length }), "success");
+        await loadCustomers(); // the Portal column now says "Invited"
       } else {
         P.say(region, P.failure(answer).message, "error");
       }
