@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.domain.accounts import StaffMember, StaffStatus
 from portico.domain.billing import CrmInvoiceStatus, InvoiceRecord
 from portico.domain.business import Branding, NewBusiness, PortalChanges
 from portico.domain.common import Address, ContactDetails, Line
@@ -84,12 +85,14 @@ class LoadedBusiness:
     name: str
     admin_api_key: str
     customers: list[LoadedCustomer] = field(default_factory=list)
+    staff_email: str | None = None  # a staff member who signs in to /admin with the demo password
 
     def as_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "name": self.name,
             "admin_api_key": self.admin_api_key,
+            "staff": {"email": self.staff_email, "password": demo_password(self)},
             "customers": [customer.as_json() for customer in self.customers],
         }
 
@@ -126,6 +129,24 @@ def invite(svc: Services, business: LoadedBusiness, customer: LoadedCustomer) ->
         svc, LinkPurpose.CREATE_LOGIN, business.business_id, customer.customer_id, customer.email
     )
     return customer
+
+
+def add_demo_staff(svc: Services, business: LoadedBusiness) -> LoadedBusiness:
+    """A staff member (`office@{slug}.example.com`) who has accepted the staff invite with the
+    business's demo password, so that /admin can be signed in to. No email is queued."""
+    email = f"office@{business.slug}.example.com"
+    member = StaffMember(
+        staff_id="staff-demo",
+        business_id=business.business_id,
+        name="Office",
+        email=email,
+        status=StaffStatus.INVITED,
+        created_at=svc.clock.now(),
+    )
+    svc.identity.add_staff(member)
+    token = issue_link(svc, LinkPurpose.STAFF_INVITE, business.business_id, member.staff_id, email)
+    accept_link(svc, token, demo_password(business))
+    return replace(business, staff_email=email)
 
 
 def create_login(
@@ -600,7 +621,7 @@ def load_business(svc: Services, spec: DemoBusiness) -> LoadedBusiness:
         for step in STATE_STEPS[demo_customer.state]:
             loaded = step(svc, business, loaded)
         customers.append(loaded)
-    return replace(business, customers=customers)
+    return add_demo_staff(svc, replace(business, customers=customers))
 
 
 def _load_files(svc: Services, business_id: str, spec: DemoBusiness) -> None:

@@ -34,7 +34,7 @@ def test_given_the_runtime_when_reading_the_demo_then_it_has_the_design_shape(
     assert set(demo["stripe"]) == {"api_base", "publishable_key"}
     assert [b["slug"] for b in demo["businesses"]] == ["sparkling-pools", "greenleaf-lawn"]
     for found in demo["businesses"]:
-        assert set(found) == {"slug", "name", "admin_api_key", "customers"}
+        assert set(found) == {"slug", "name", "admin_api_key", "staff", "customers"}
         assert found["admin_api_key"].startswith("ptk_")
         for customer in found["customers"]:
             assert set(customer) == {"customer_id", "email", "password", "state"}

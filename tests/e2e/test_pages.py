@@ -241,6 +241,27 @@ CALLS = [
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),
     ("admin.js", "post", "/v1/auth/resend-link", '"/v1/auth/resend-link"'),
     ("admin.js", "post", "/v1/auth/logout", '"/v1/auth/logout"'),
+    ("admin.js", "get", "/v1/admin/portal", '"/v1/admin/portal"'),
+    ("admin.js", "put", "/v1/admin/portal", '"PUT", "/v1/admin/portal"'),
+    (
+        "admin.js",
+        "get",
+        "/v1/admin/portal/slug-availability",
+        '"/v1/admin/portal/slug-availability?slug="',
+    ),
+    ("admin.js", "post", "/v1/admin/portal/preview-invite", '"/v1/admin/portal/preview-invite"'),
+    ("admin.js", "get", "/v1/admin/customers", '"/v1/admin/customers?limit=100&filter="'),
+    ("admin.js", "post", "/v1/admin/invites", '"POST", "/v1/admin/invites"'),
+    ("admin.js", "get", "/v1/admin/work-requests", '"/v1/admin/work-requests?limit=100"'),
+    (
+        "admin.js",
+        "patch",
+        "/v1/admin/work-requests/{work_request_id}",
+        '"/v1/admin/work-requests/" +',
+    ),
+    ("admin.js", "get", "/v1/admin/reviews", '"/v1/admin/reviews?limit=100"'),
+    ("admin.js", "get", "/v1/admin/autopay/runs", '"/v1/admin/autopay/runs?limit=50"'),
+    ("admin.js", "get", "/v1/admin/autopay/runs/{run_id}", '"/v1/admin/autopay/runs/" +'),
     ("portico.js", "get", "/v1/portals/{slug}", '"/v1/portals/"'),
 ]
 

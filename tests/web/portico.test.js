@@ -214,6 +214,29 @@ describe("languages", () => {
     }
   });
 
+  it("has every string of the admin pages' panels in Spanish, with the same placeholders", () => {
+    const html = fs.readFileSync(path.join(WEB, "admin/index.html"), "utf8");
+    const script = fs.readFileSync(path.join(WEB, "assets/admin.js"), "utf8");
+    const used = new Set(
+      [
+        ...[...html.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1]),
+        ...[...script.matchAll(/\bt\("(\w+)"/g)].map((m) => m[1]),
+        ...[...script.matchAll(/"(adm[A-Z]\w*)"/g)].map((m) => m[1]),
+      ].filter((key) => !key.endsWith("_")),
+    );
+    assert.ok(used.size > 40, `only ${used.size} strings found`);
+    const holes = (text) => (text.match(/\{\w+\}/g) || []).sort().join();
+    for (const key of used) {
+      assert.ok(key in P.STRINGS.es, `no Spanish for ${key}`);
+      assert.equal(holes(P.STRINGS.es[key]), holes(P.STRINGS.en[key]), key);
+    }
+    for (const prefix of ["admWork_", "admOutcome_"]) {
+      for (const key of Object.keys(P.STRINGS.en).filter((k) => k.startsWith(prefix))) {
+        assert.ok(key in P.STRINGS.es, `no Spanish for ${key}`);
+      }
+    }
+  });
+
   it("formats money and dates in Spanish", () => {
     assert.equal(P.t("navPay", null, "es"), "Pagar");
     assert.match(P.formatMoney(46710, "USD", "es"), /467,10/);
