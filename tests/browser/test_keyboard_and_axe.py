@@ -155,6 +155,10 @@ def test_every_portal_page_passes_axe(
     page = past_due
     scan("home-past-due")
     screenshot(past_due, "home-past-due", viewport)
+    # Her service history: visits to come and past ones with before and after photos
+    past_due.goto(f"/p/{SLUG}/visits")
+    expect(past_due.locator("#visits-past .visit-photos img")).to_have_count(2)
+    scan("visits")
     other.close()
 
     assert {name: v for name, v in found.items() if v} == {}

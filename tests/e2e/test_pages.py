@@ -237,6 +237,7 @@ CALLS = [
     ("portal.js", "delete", "/v1/me/payment-methods/{method_id}", '"DELETE", method'),
     ("portal.js", "get", "/v1/me/autopay", '"/v1/me/autopay?lang="'),
     ("portal.js", "put", "/v1/me/autopay", '"PUT", "/v1/me/autopay"'),
+    ("portal.js", "get", "/v1/me/visits", '"/v1/me/visits?limit=20"'),
     ("admin.js", "post", "/v1/portals/{slug}/staff-login", '"/staff-login"'),
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),
     ("admin.js", "post", "/v1/auth/resend-link", '"/v1/auth/resend-link"'),

@@ -28,6 +28,8 @@
     openInvoices: [],
     payKey: null, // the Idempotency-Key of the payment attempt in flight
     autopay: null,
+    visitCount: { upcoming: 0, past: 0 }, // visits shown on the service history page
+    visitCursor: null, // where its next page starts
   };
 
   function el(id) {
@@ -143,7 +145,7 @@
   }
 
   // The tab each page needs: a page whose tab is off is not offered and sends you home.
-  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments" };
+  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history" };
   const PAGE_VIEW = {
     start: "view-home",
     invoices: "view-invoices",
@@ -151,6 +153,7 @@
     payments: "view-payments",
     pay: "view-pay",
     billing: "view-billing",
+    visits: "view-visits",
   };
   const PAGE_NAME = {
     start: "navHome",
@@ -159,6 +162,7 @@
     payments: "navPayments",
     pay: "navPay",
     billing: "navBilling",
+    visits: "navVisits",
   };
 
   function showNav(page) {
@@ -256,6 +260,7 @@
     else if (page === "payments") await showPayments();
     else if (page === "pay") await showPay(params);
     else if (page === "billing") await showBilling(params);
+    else if (page === "visits") await showVisits();
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.
@@ -426,6 +431,80 @@
       list.append(item);
     }
     P.say(region, answer.data.items.length ? "" : t("noPayments"));
+  }
+
+  // --- self-service pages (issue 8, web2) ----------------------------------------------------
+
+  const VISIT_STATUS = {
+    scheduled: "visitStatusScheduled",
+    completed: "visitStatusCompleted",
+    skipped: "visitStatusSkipped",
+    cancelled: "visitStatusCancelled",
+  };
+  const PHOTO_ALT = { before: "photoAltBefore", after: "photoAltAfter" };
+  const PHOTO_KIND = { before: "photoBefore", after: "photoAfter" };
+
+  // One visit: service and date, status, technician, notes, and its photos from their
+  // presigned addresses (they expire; a reload asks for fresh ones).
+  function visitItem(visit) {
+    const item = node("li", null, "record");
+    const date = P.formatDate(visit.date, undefined, "medium");
+    item.append(node("h3", t("visitTitle", { service: visit.service, date }), "record-title"));
+    item.append(node("p", t(VISIT_STATUS[visit.status] || "visitStatusScheduled"), "badge"));
+    if (visit.technician) item.append(node("p", t("visitTechnician", { name: visit.technician })));
+    if (visit.notes) item.append(node("p", visit.notes, "visit-notes"));
+    if (visit.photos.length) {
+      const photos = node("ul", null, "visit-photos");
+      photos.setAttribute("aria-label", t("visitPhotos"));
+      for (const photo of visit.photos) {
+        const figure = document.createElement("figure");
+        const image = document.createElement("img");
+        image.src = photo.url;
+        image.alt = t(PHOTO_ALT[photo.kind] || "photoAltOther", { service: visit.service, date });
+        image.loading = "lazy";
+        image.decoding = "async";
+        image.addEventListener("error", () => {
+          figure.replaceChildren(node("p", t("photoUnavailable"), "message"));
+        });
+        const words = [photo.kind ? t(PHOTO_KIND[photo.kind]) : "", photo.caption || ""].filter(Boolean);
+        figure.append(image);
+        if (words.length) figure.append(node("figcaption", words.join(": ")));
+        photos.append(wrap("li", figure));
+      }
+      item.append(photos);
+    }
+    return item;
+  }
+
+  // Upcoming visits soonest first, past ones newest first, 20 at a time.
+  async function showVisits(cursor) {
+    const region = el("visits-status");
+    const more = el("visits-more");
+    if (!cursor) {
+      el("visits-upcoming").replaceChildren();
+      el("visits-past").replaceChildren();
+      state.visitCount = { upcoming: 0, past: 0 };
+    }
+    more.hidden = true;
+    P.say(region, t("working"));
+    const answer = await P.call("GET", "/v1/me/visits?limit=20" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    const upcoming = answer.data.items.filter((visit) => visit.upcoming);
+    upcoming.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const visit of upcoming) el("visits-upcoming").append(visitItem(visit));
+    for (const visit of answer.data.items.filter((v) => !v.upcoming)) el("visits-past").append(visitItem(visit));
+    state.visitCount.upcoming += upcoming.length;
+    state.visitCount.past += answer.data.items.length - upcoming.length;
+    el("visits-upcoming-empty").hidden = state.visitCount.upcoming > 0;
+    el("visits-past-empty").hidden = state.visitCount.past > 0;
+    state.visitCursor = answer.data.next_cursor || null;
+    more.hidden = !state.visitCursor;
+    P.say(region, "");
+  }
+
+  function onMoreVisits() {
+    if (state.visitCursor) showVisits(state.visitCursor);
   }
 
   // --- pay ----------------------------------------------------------------------------------
@@ -1071,6 +1150,7 @@
     el("pay-form").addEventListener("submit", onPay);
     el("pay-form").addEventListener("change", updatePayTotal);
     el("pay-add-card").addEventListener("click", () => startAddCard("pay"));
+    el("visits-more").addEventListener("click", onMoreVisits);
     el("add-card-form").addEventListener("submit", onAddCard);
     el("autopay-form").addEventListener("submit", onAutopayOn);
     el("autopay-method").addEventListener("change", onAutopayMethod);

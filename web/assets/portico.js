@@ -216,6 +216,27 @@
       openApiLink: "the OpenAPI document lists every route",
       toStaffSignIn: "Go to staff sign-in",
       homeLink: "Portico home",
+      // --- Self-service pages (issue 8, web2): service history ---
+      navVisits: "Service history",
+      visitsHeading: "Service history",
+      visitsUpcoming: "Upcoming visits",
+      visitsPast: "Past visits",
+      noUpcomingVisits: "No visits scheduled.",
+      noPastVisits: "No past visits yet.",
+      visitTitle: "{service}, {date}",
+      visitTechnician: "Technician: {name}",
+      visitStatusScheduled: "Scheduled",
+      visitStatusCompleted: "Completed",
+      visitStatusSkipped: "Skipped",
+      visitStatusCancelled: "Cancelled",
+      visitPhotos: "Photos",
+      photoBefore: "Before",
+      photoAfter: "After",
+      photoAltBefore: "Before: {service} on {date}",
+      photoAltAfter: "After: {service} on {date}",
+      photoAltOther: "Photo of {service} on {date}",
+      photoUnavailable: "This photo could not be loaded. Reload the page to try again.",
+      moreVisits: "Show more visits",
     },
 
     // Spanish: every string of the customer portal (the admin pages are English for now and
@@ -403,6 +424,27 @@
       autopayTurnedOn: "El pago automático está activado.",
       autopayTurnedOff: "El pago automático está desactivado.",
       sessionExpired: "Su sesión terminó. Inicie sesión de nuevo para seguir donde estaba.",
+      // --- Self-service pages (issue 8, web2): service history ---
+      navVisits: "Historial de servicio",
+      visitsHeading: "Historial de servicio",
+      visitsUpcoming: "Próximas visitas",
+      visitsPast: "Visitas anteriores",
+      noUpcomingVisits: "No hay visitas programadas.",
+      noPastVisits: "Todavía no hay visitas anteriores.",
+      visitTitle: "{service}, {date}",
+      visitTechnician: "Técnico: {name}",
+      visitStatusScheduled: "Programada",
+      visitStatusCompleted: "Completada",
+      visitStatusSkipped: "Omitida",
+      visitStatusCancelled: "Cancelada",
+      visitPhotos: "Fotos",
+      photoBefore: "Antes",
+      photoAfter: "Después",
+      photoAltBefore: "Antes: {service} del {date}",
+      photoAltAfter: "Después: {service} del {date}",
+      photoAltOther: "Foto de {service} del {date}",
+      photoUnavailable: "No se pudo cargar esta foto. Vuelva a cargar la página para intentarlo de nuevo.",
+      moreVisits: "Mostrar más visitas",
     },
   };
   // The languages the pages speak: the person's choice (remembered in this browser), else
@@ -447,7 +489,7 @@
   }
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const LINK_PAGES = new Set(["create-login", "reset", "magic"]);
-  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing"]);
+  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits"]);
   const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
   // The link codes for "expired or already used": both may ask for a fresh link.
   const DEAD_LINK_CODES = new Set(["link_expired", "invalid_link"]);

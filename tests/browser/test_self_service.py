@@ -1,0 +1,77 @@
+"""The customer's self-service pages (issue 8, web2): the service history with its visits'
+before and after photos, on a phone and on a desktop, in English and in Spanish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.journeys import SLUG, screenshot
+from tests.e2e.runtime import business
+
+# Every image in the list has loaded: the browser decoded it, not just asked for it.
+PHOTOS_LOADED = """(selector) => {
+    const images = [...document.querySelectorAll(selector)];
+    return images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0);
+}"""
+
+
+def sign_in_as_linda(page: Page, demo: dict[str, Any]) -> None:
+    """The demo's Linda Nguyen (cust-1005): a green-to-clean visit with a before and an
+    after photo, and a weekly visit to come."""
+    linda = next(c for c in business(demo, SLUG)["customers"] if c["customer_id"] == "cust-1005")
+    page.goto(f"/p/{SLUG}")
+    page.locator("#login-email").fill(linda["email"])
+    page.locator("#login-password").fill(linda["password"])
+    page.locator("#password-form button[type=submit]").click()
+    expect(page.locator("#home-heading")).to_contain_text("Linda")
+
+
+def test_a_customer_sees_her_visits_and_their_photos_load(
+    page: Page, demo: dict[str, Any], viewport: str
+):
+    sign_in_as_linda(page, demo)
+
+    # When she opens Service history from the menu
+    page.get_by_role("navigation", name="Portal").get_by_role(
+        "link", name="Service history"
+    ).click()
+
+    # Then the heading takes the focus, the coming visit is under Upcoming with its technician
+    expect(page.locator("#visits-heading")).to_be_focused()
+    upcoming = page.locator("#visits-upcoming > li")
+    expect(upcoming).to_have_count(1)
+    expect(upcoming.first).to_contain_text("Weekly pool service")
+    expect(upcoming.first).to_contain_text("Scheduled")
+    expect(upcoming.first).to_contain_text("Technician: Ana")
+
+    # And the past visit shows its notes and both photos, loaded, each with its text alternative
+    past = page.locator("#visits-past > li", has_text="Green-to-clean recovery")
+    expect(past).to_contain_text("Day 1 of 3: shocked, ran the pump 24 h.")
+    photos = past.locator(".visit-photos img")
+    expect(photos).to_have_count(2)
+    expect(photos.nth(0)).to_have_attribute(
+        "alt", "Before: Green-to-clean recovery on " + _date(page, past)
+    )
+    expect(photos.nth(1)).to_have_attribute(
+        "alt", "After: Green-to-clean recovery on " + _date(page, past)
+    )
+    expect(past.locator("figcaption")).to_have_text(["Before: Day 1", "After: Day 3"])
+    page.wait_for_function(PHOTOS_LOADED, arg="#visits-past .visit-photos img")
+    screenshot(page, "service-history", viewport)
+
+    # When she switches to Spanish, the page speaks Spanish
+    page.locator("#language-switch").click()
+    expect(page.locator("#visits-heading")).to_have_text("Historial de servicio")
+    expect(page.locator("#visits-upcoming-heading")).to_have_text("Próximas visitas")
+    expect(page.locator("#visits-upcoming > li").first).to_contain_text("Técnico: Ana")
+    expect(page.locator("#visits-past figcaption").first).to_have_text("Antes: Day 1")
+    page.locator("#language-switch").click()
+    expect(page.locator("#visits-heading")).to_have_text("Service history")
+
+
+def _date(page: Page, visit: Any) -> str:
+    """The date as the visit's title shows it ("Green-to-clean recovery, Oct 24, 2026")."""
+    title = visit.locator("h3").inner_text()
+    return title.split(", ", 1)[1]
