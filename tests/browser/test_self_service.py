@@ -1,5 +1,5 @@
-"""The customer's self-service pages (issue 8, web2): the service history with its visits'
-before and after photos, on a phone and on a desktop, in English and in Spanish."""
+"""The customer's self-service pages (issue 8, web2), on a phone and on a desktop: the service
+history with its visits' before and after photos, in English and in Spanish; Rate us."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.journeys import SLUG, screenshot
-from tests.e2e.runtime import business
+from tests.browser.journeys import SLUG, accept_invite, invited_customer, screenshot
+from tests.e2e.runtime import Runtime, business
 
 # Every image in the list has loaded: the browser decoded it, not just asked for it.
 PHOTOS_LOADED = """(selector) => {
@@ -75,3 +75,54 @@ def _date(page: Page, visit: Any) -> str:
     """The date as the visit's title shows it ("Green-to-clean recovery, Oct 24, 2026")."""
     title = visit.locator("h3").inner_text()
     return title.split(", ", 1)[1]
+
+
+def test_a_customer_rates_five_stars_and_is_offered_the_public_review_link(
+    page: Page, runtime: Runtime, demo: dict[str, Any], viewport: str
+):
+    invited = invited_customer(runtime, demo)
+    accept_invite(page, invited)
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rate us").click()
+    expect(page.locator("#review-heading")).to_be_focused()
+
+    # Sending without a rating says what is missing, and the stars are marked invalid
+    page.get_by_role("button", name="Send rating").click()
+    expect(page.locator("#review-message")).to_have_text("Choose from 1 to 5 stars.")
+    expect(page.locator("#rating-1")).to_be_focused()
+    expect(page.locator("#rating-5")).to_have_attribute("aria-invalid", "true")
+
+    # The stars are one radio group, chosen with the arrow keys
+    group = page.get_by_role("group", name="Your rating")
+    expect(group.get_by_role("radio")).to_have_count(5)
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    expect(group.get_by_role("radio", name="5 stars")).to_be_checked()
+    expect(page.locator("#review-message")).to_have_text("")
+    page.get_by_label("Comment (optional)").fill("Crystal clear <b>every</b> week")
+    screenshot(page, "rate-us", viewport)
+    page.get_by_role("button", name="Send rating").click()
+
+    # The thanks takes the focus, and the business's public review page is offered
+    expect(page.locator("#review-done-text")).to_be_focused()
+    expect(page.locator("#review-done-text")).to_have_text("Thank you for your 5-star rating.")
+    link = page.get_by_role("link", name="Leave a public review (opens in a new tab)")
+    expect(link).to_have_attribute("href", "https://reviews.example.com/sparkling-pools")
+
+    # The business sees the comment as typed
+    key = business(demo, SLUG)["admin_api_key"]
+    reviews = runtime.request("GET", "/v1/admin/reviews", api_key=key).json()["items"]
+    mine = [r for r in reviews if r["customer_id"] == invited.customer.customer_id]
+    assert [(r["rating"], r["comment"]) for r in mine] == [(5, "Crystal clear <b>every</b> week")]
+
+
+def test_a_low_rating_is_thanked_without_the_public_link(
+    page: Page, runtime: Runtime, demo: dict[str, Any]
+):
+    invited = invited_customer(runtime, demo)
+    accept_invite(page, invited)
+    page.goto(f"/p/{SLUG}/review")
+    page.get_by_text("2 stars", exact=True).click()
+    page.get_by_role("button", name="Send rating").click()
+
+    expect(page.locator("#review-done-text")).to_have_text("Thank you for your 2-star rating.")
+    expect(page.locator("#review-public")).to_be_hidden()

@@ -145,7 +145,7 @@
   }
 
   // The tab each page needs: a page whose tab is off is not offered and sends you home.
-  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history" };
+  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history", review: "reviews" };
   const PAGE_VIEW = {
     start: "view-home",
     invoices: "view-invoices",
@@ -154,6 +154,7 @@
     pay: "view-pay",
     billing: "view-billing",
     visits: "view-visits",
+    review: "view-review",
   };
   const PAGE_NAME = {
     start: "navHome",
@@ -163,6 +164,7 @@
     pay: "navPay",
     billing: "navBilling",
     visits: "navVisits",
+    review: "navReview",
   };
 
   function showNav(page) {
@@ -261,6 +263,7 @@
     else if (page === "pay") await showPay(params);
     else if (page === "billing") await showBilling(params);
     else if (page === "visits") await showVisits();
+    else if (page === "review") showReview();
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.
@@ -505,6 +508,54 @@
 
   function onMoreVisits() {
     if (state.visitCursor) showVisits(state.visitCursor);
+  }
+
+  // Rate us: a fresh form each time the page opens.
+  function showReview() {
+    el("review-form").reset();
+    el("review-form").hidden = false;
+    el("review-done").hidden = true;
+    el("review-public").hidden = true;
+    P.say(el("review-message"), "", null, el("review-form").querySelectorAll("input[name=rating]"));
+  }
+
+  function onReview(event) {
+    event.preventDefault();
+    const form = el("review-form");
+    const region = el("review-message");
+    const stars = form.querySelectorAll("input[name=rating]");
+    const chosen = form.querySelector("input[name=rating]:checked");
+    const comment = el("review-comment").value.trim();
+    if (!chosen) {
+      P.say(region, t("reviewChooseRating"), "error", stars);
+      stars[0].focus();
+      return;
+    }
+    if (comment.length > 2000) {
+      P.say(region, t("reviewCommentTooLong"), "error", [el("review-comment")]);
+      el("review-comment").focus();
+      return;
+    }
+    P.say(region, t("working"), null, stars);
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    (async () => {
+      const answer = await P.call("POST", "/v1/me/reviews", { rating: Number(chosen.value), comment: comment || null });
+      button.disabled = false;
+      if (expired(answer)) return;
+      if (answer.status !== 201 && answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+      P.say(region, "");
+      form.hidden = true;
+      el("review-done").hidden = false;
+      el("review-done-text").textContent = t("reviewThanks", { rating: answer.data.rating });
+      // Only an https address the business set is offered (the API sends it only after a
+      // rating at or above the business's threshold).
+      const link = answer.data.public_review_link;
+      const offered = typeof link === "string" && /^https:\/\/\S+$/.test(link);
+      el("review-public").hidden = !offered;
+      if (offered) el("review-public-link").href = link;
+      el("review-done-text").focus();
+    })();
   }
 
   // --- pay ----------------------------------------------------------------------------------
@@ -1151,6 +1202,11 @@
     el("pay-form").addEventListener("change", updatePayTotal);
     el("pay-add-card").addEventListener("click", () => startAddCard("pay"));
     el("visits-more").addEventListener("click", onMoreVisits);
+    el("review-form").addEventListener("submit", onReview);
+    // A star chosen after "choose a rating" clears the error.
+    el("review-form").addEventListener("change", (event) => {
+      if (event.target.name === "rating") P.say(el("review-message"), "", null, el("review-form").querySelectorAll("input[name=rating]"));
+    });
     el("add-card-form").addEventListener("submit", onAddCard);
     el("autopay-form").addEventListener("submit", onAutopayOn);
     el("autopay-method").addEventListener("change", onAutopayMethod);

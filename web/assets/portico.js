@@ -237,6 +237,23 @@
       photoAltOther: "Photo of {service} on {date}",
       photoUnavailable: "This photo could not be loaded. Reload the page to try again.",
       moreVisits: "Show more visits",
+      // --- Self-service pages (issue 8, web2): rate us ---
+      navReview: "Rate us",
+      reviewHeading: "Rate us",
+      reviewIntro: "Tell us how we did. Your rating goes to the business only.",
+      reviewRatingLegend: "Your rating",
+      star1: "1 star",
+      star2: "2 stars",
+      star3: "3 stars",
+      star4: "4 stars",
+      star5: "5 stars",
+      reviewCommentLabel: "Comment (optional)",
+      reviewSubmit: "Send rating",
+      reviewChooseRating: "Choose from 1 to 5 stars.",
+      reviewCommentTooLong: "Keep the comment to 2,000 characters or fewer.",
+      reviewThanks: "Thank you for your {rating}-star rating.",
+      reviewPublicAsk: "Glad you’re happy! Would you share it publicly too?",
+      reviewPublicLink: "Leave a public review (opens in a new tab)",
     },
 
     // Spanish: every string of the customer portal (the admin pages are English for now and
@@ -445,6 +462,23 @@
       photoAltOther: "Foto de {service} del {date}",
       photoUnavailable: "No se pudo cargar esta foto. Vuelva a cargar la página para intentarlo de nuevo.",
       moreVisits: "Mostrar más visitas",
+      // --- Self-service pages (issue 8, web2): rate us ---
+      navReview: "Califíquenos",
+      reviewHeading: "Califíquenos",
+      reviewIntro: "Díganos cómo lo hicimos. Su calificación solo la ve la empresa.",
+      reviewRatingLegend: "Su calificación",
+      star1: "1 estrella",
+      star2: "2 estrellas",
+      star3: "3 estrellas",
+      star4: "4 estrellas",
+      star5: "5 estrellas",
+      reviewCommentLabel: "Comentario (opcional)",
+      reviewSubmit: "Enviar calificación",
+      reviewChooseRating: "Elija de 1 a 5 estrellas.",
+      reviewCommentTooLong: "El comentario puede tener hasta 2000 caracteres.",
+      reviewThanks: "Gracias por su calificación de {rating} estrellas.",
+      reviewPublicAsk: "¡Nos alegra que esté contento! ¿Quiere compartirlo también en público?",
+      reviewPublicLink: "Dejar una reseña pública (se abre en una pestaña nueva)",
     },
   };
   // The languages the pages speak: the person's choice (remembered in this browser), else
@@ -489,7 +523,7 @@
   }
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const LINK_PAGES = new Set(["create-login", "reset", "magic"]);
-  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits"]);
+  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits", "review"]);
   const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
   // The link codes for "expired or already used": both may ask for a fresh link.
   const DEAD_LINK_CODES = new Set(["link_expired", "invalid_link"]);
