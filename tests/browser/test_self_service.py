@@ -126,3 +126,23 @@ def test_a_low_rating_is_thanked_without_the_public_link(
 
     expect(page.locator("#review-done-text")).to_have_text("Thank you for your 2-star rating.")
     expect(page.locator("#review-public")).to_be_hidden()
+
+
+def test_a_customer_downloads_a_document_the_business_shared(page: Page, demo: dict[str, Any]):
+    maria = next(c for c in business(demo, SLUG)["customers"] if c["customer_id"] == "cust-1001")
+    page.goto(f"/p/{SLUG}")
+    page.locator("#login-email").fill(maria["email"])
+    page.locator("#login-password").fill(maria["password"])
+    page.locator("#password-form button[type=submit]").click()
+    expect(page.locator("#home-heading")).to_contain_text("Maria")
+
+    page.get_by_role("navigation", name="Portal").get_by_role("link", name="Documents").click()
+    expect(page.locator("#documents-heading")).to_be_focused()
+    item = page.locator("#documents-list > li", has_text="Pool equipment inspection")
+    expect(item).to_contain_text(".pdf")
+
+    # The button asks for a fresh link and the browser downloads the file it names
+    with page.expect_download() as download:
+        item.get_by_role("button", name="Download Pool equipment inspection").click()
+    with open(download.value.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"

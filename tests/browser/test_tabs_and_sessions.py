@@ -54,7 +54,7 @@ def test_only_the_tabs_the_business_turned_on_are_offered_in_its_colour(
     expect(page.locator("#home-heading")).to_have_text("Hello, Ana Torres")
 
     nav = page.get_by_role("navigation", name="Portal")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Invoices"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Invoices", "Rate us", "Documents"])
     expect(page.locator("#home-pay")).to_be_hidden()
     colour = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand')")
     assert colour.strip().lower() == lawn_without_payments["branding"]["primary_color"].lower()

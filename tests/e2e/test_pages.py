@@ -239,6 +239,13 @@ CALLS = [
     ("portal.js", "put", "/v1/me/autopay", '"PUT", "/v1/me/autopay"'),
     ("portal.js", "get", "/v1/me/visits", '"/v1/me/visits?limit=20"'),
     ("portal.js", "post", "/v1/me/reviews", '"POST", "/v1/me/reviews"'),
+    ("portal.js", "get", "/v1/me/documents", '"GET", "/v1/me/documents"'),
+    (
+        "portal.js",
+        "get",
+        "/v1/me/documents/{document_id}",
+        '"/v1/me/documents/" + encodeURIComponent',
+    ),
     ("admin.js", "post", "/v1/portals/{slug}/staff-login", '"/staff-login"'),
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),
     ("admin.js", "post", "/v1/auth/resend-link", '"/v1/auth/resend-link"'),

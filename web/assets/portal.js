@@ -145,7 +145,7 @@
   }
 
   // The tab each page needs: a page whose tab is off is not offered and sends you home.
-  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history", review: "reviews" };
+  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history", review: "reviews", documents: "documents" };
   const PAGE_VIEW = {
     start: "view-home",
     invoices: "view-invoices",
@@ -155,6 +155,7 @@
     billing: "view-billing",
     visits: "view-visits",
     review: "view-review",
+    documents: "view-documents",
   };
   const PAGE_NAME = {
     start: "navHome",
@@ -165,6 +166,7 @@
     billing: "navBilling",
     visits: "navVisits",
     review: "navReview",
+    documents: "navDocuments",
   };
 
   function showNav(page) {
@@ -264,6 +266,7 @@
     else if (page === "billing") await showBilling(params);
     else if (page === "visits") await showVisits();
     else if (page === "review") showReview();
+    else if (page === "documents") await showDocuments();
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.
@@ -556,6 +559,46 @@
       if (offered) el("review-public-link").href = link;
       el("review-done-text").focus();
     })();
+  }
+
+  function fileSize(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " KB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  async function showDocuments() {
+    const region = el("documents-status");
+    const list = el("documents-list");
+    list.replaceChildren();
+    P.say(region, t("working"));
+    const answer = await P.call("GET", "/v1/me/documents");
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    for (const document_ of answer.data.items) {
+      const item = node("li", null, "record");
+      item.append(node("h2", document_.title, "record-title"));
+      item.append(node("p", document_.filename));
+      item.append(node("p", t("documentAdded", { date: shortDate(document_.added_at), size: fileSize(document_.size) })));
+      const button = node("button", t("documentDownload"), "secondary");
+      button.type = "button";
+      button.setAttribute("aria-label", t("documentDownloadLabel", { title: document_.title }));
+      button.addEventListener("click", () => downloadDocument(document_));
+      item.append(wrap("p", button));
+      list.append(item);
+    }
+    P.say(region, answer.data.items.length ? "" : t("noDocuments"));
+  }
+
+  // The download link lasts minutes: it is asked for at the click, never kept in the page.
+  async function downloadDocument(document_) {
+    const region = el("documents-status");
+    P.say(region, t("documentDownloading", { title: document_.title }));
+    const answer = await P.call("GET", "/v1/me/documents/" + encodeURIComponent(document_.document_id));
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    P.say(region, "");
+    window.location.assign(answer.data.url);
   }
 
   // --- pay ----------------------------------------------------------------------------------

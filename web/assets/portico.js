@@ -254,6 +254,14 @@
       reviewThanks: "Thank you for your {rating}-star rating.",
       reviewPublicAsk: "Glad you’re happy! Would you share it publicly too?",
       reviewPublicLink: "Leave a public review (opens in a new tab)",
+      // --- Self-service pages (issue 8, web2): documents ---
+      navDocuments: "Documents",
+      documentsHeading: "Documents",
+      noDocuments: "No documents yet.",
+      documentAdded: "Added {date} · {size}",
+      documentDownload: "Download",
+      documentDownloadLabel: "Download {title}",
+      documentDownloading: "Downloading {title}…",
     },
 
     // Spanish: every string of the customer portal (the admin pages are English for now and
@@ -479,6 +487,14 @@
       reviewThanks: "Gracias por su calificación de {rating} estrellas.",
       reviewPublicAsk: "¡Nos alegra que esté contento! ¿Quiere compartirlo también en público?",
       reviewPublicLink: "Dejar una reseña pública (se abre en una pestaña nueva)",
+      // --- Self-service pages (issue 8, web2): documents ---
+      navDocuments: "Documentos",
+      documentsHeading: "Documentos",
+      noDocuments: "Todavía no hay documentos.",
+      documentAdded: "Agregado el {date} · {size}",
+      documentDownload: "Descargar",
+      documentDownloadLabel: "Descargar {title}",
+      documentDownloading: "Descargando {title}…",
     },
   };
   // The languages the pages speak: the person's choice (remembered in this browser), else
@@ -523,7 +539,7 @@
   }
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const LINK_PAGES = new Set(["create-login", "reset", "magic"]);
-  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits", "review"]);
+  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits", "review", "documents"]);
   const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
   // The link codes for "expired or already used": both may ask for a fresh link.
   const DEAD_LINK_CODES = new Set(["link_expired", "invalid_link"]);
