@@ -59,6 +59,8 @@ def test_a_customer_sees_her_visits_and_their_photos_load(
     )
     expect(past.locator("figcaption")).to_have_text(["Before: Day 1", "After: Day 3"])
     page.wait_for_function(PHOTOS_LOADED, arg="#visits-past .visit-photos img")
+    # The business's opening hours are with its contact details at the foot of every page
+    expect(page.locator("#portal-contact")).to_contain_text("Mon-Fri 7am-6pm, Sat 8am-noon")
     screenshot(page, "service-history", viewport)
 
     # When she switches to Spanish, the page speaks Spanish

@@ -90,6 +90,7 @@
     addContact(list, t("contactPhone"), contact.phone, contact.phone && "tel:" + contact.phone.replace(/[^0-9+]/g, ""));
     addContact(list, t("contactWebsite"), contact.website, website);
     addContact(list, t("contactAddress"), formatAddress(contact.address), null);
+    addContact(list, t("contactHours"), contact.hours, null); // issue 8, web2: opening hours
     el("portal-contact-section").hidden = false;
 
     // A business may offer only one way to sign in.

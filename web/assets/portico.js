@@ -262,6 +262,7 @@
       documentDownload: "Download",
       documentDownloadLabel: "Download {title}",
       documentDownloading: "Downloading {title}…",
+      contactHours: "Hours",
     },
 
     // Spanish: every string of the customer portal (the admin pages are English for now and
@@ -495,6 +496,7 @@
       documentDownload: "Descargar",
       documentDownloadLabel: "Descargar {title}",
       documentDownloading: "Descargando {title}…",
+      contactHours: "Horario",
     },
   };
   // The languages the pages speak: the person's choice (remembered in this browser), else
