@@ -142,6 +142,14 @@ def test_every_portal_page_passes_axe(
     page.locator("#pay-submit").click()
     expect(page.locator("#pay-done-text")).to_be_visible()
     scan("pay-done")
+    page.goto(f"/p/{SLUG}/review")
+    page.locator("#review-form button[type=submit]").click()
+    expect(page.locator("#review-message")).to_have_text("Choose from 1 to 5 stars.")
+    scan("review-error")
+    page.locator("#rating-5").check()
+    page.locator("#review-form button[type=submit]").click()
+    expect(page.locator("#review-public-link")).to_be_visible()
+    scan("review-done")
 
     # A past-due customer's home and invoices (the demo's Linda Nguyen)
     linda = next(c for c in business(demo, SLUG)["customers"] if c["customer_id"] == "cust-1005")
@@ -155,7 +163,25 @@ def test_every_portal_page_passes_axe(
     page = past_due
     scan("home-past-due")
     screenshot(past_due, "home-past-due", viewport)
+    # Her service history: visits to come and past ones with before and after photos
+    past_due.goto(f"/p/{SLUG}/visits")
+    expect(past_due.locator("#visits-past .visit-photos img")).to_have_count(2)
+    scan("visits")
     other.close()
+
+    # The demo's Maria Lopez has a document the business shared
+    maria = next(c for c in business(demo, SLUG)["customers"] if c["customer_id"] == "cust-1001")
+    third = new_context(browser, runtime, viewport)
+    page = third.new_page()
+    page.goto(f"/p/{SLUG}")
+    page.locator("#login-email").fill(maria["email"])
+    page.locator("#login-password").fill(maria["password"])
+    page.locator("#password-form button[type=submit]").click()
+    expect(page.locator("#home-heading")).to_contain_text("Maria")
+    page.goto(f"/p/{SLUG}/documents")
+    expect(page.locator("#documents-list li")).to_have_count(1)
+    scan("documents")
+    third.close()
 
     assert {name: v for name, v in found.items() if v} == {}
     assert narrow == []

@@ -25,7 +25,7 @@ describe("portalRoute", () => {
   });
 
   it("sends the signed-in pages to their page, and an invoice's address to it", () => {
-    for (const page of ["invoices", "payments", "pay", "billing"]) {
+    for (const page of ["invoices", "payments", "pay", "billing", "visits"]) {
       assert.deepEqual(P.portalRoute(`/p/sparkling-pools/${page}`), { slug: "sparkling-pools", page });
     }
     assert.deepEqual(P.portalRoute("/p/sparkling-pools/invoices/inv-2001"), {

@@ -28,6 +28,8 @@
     openInvoices: [],
     payKey: null, // the Idempotency-Key of the payment attempt in flight
     autopay: null,
+    visitCount: { upcoming: 0, past: 0 }, // visits shown on the service history page
+    visitCursor: null, // where its next page starts
   };
 
   function el(id) {
@@ -88,6 +90,7 @@
     addContact(list, t("contactPhone"), contact.phone, contact.phone && "tel:" + contact.phone.replace(/[^0-9+]/g, ""));
     addContact(list, t("contactWebsite"), contact.website, website);
     addContact(list, t("contactAddress"), formatAddress(contact.address), null);
+    addContact(list, t("contactHours"), contact.hours, null); // issue 8, web2: opening hours
     el("portal-contact-section").hidden = false;
 
     // A business may offer only one way to sign in.
@@ -143,7 +146,7 @@
   }
 
   // The tab each page needs: a page whose tab is off is not offered and sends you home.
-  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments" };
+  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history", review: "reviews", documents: "documents" };
   const PAGE_VIEW = {
     start: "view-home",
     invoices: "view-invoices",
@@ -151,6 +154,9 @@
     payments: "view-payments",
     pay: "view-pay",
     billing: "view-billing",
+    visits: "view-visits",
+    review: "view-review",
+    documents: "view-documents",
   };
   const PAGE_NAME = {
     start: "navHome",
@@ -159,6 +165,9 @@
     payments: "navPayments",
     pay: "navPay",
     billing: "navBilling",
+    visits: "navVisits",
+    review: "navReview",
+    documents: "navDocuments",
   };
 
   function showNav(page) {
@@ -256,6 +265,9 @@
     else if (page === "payments") await showPayments();
     else if (page === "pay") await showPay(params);
     else if (page === "billing") await showBilling(params);
+    else if (page === "visits") await showVisits();
+    else if (page === "review") showReview();
+    else if (page === "documents") await showDocuments();
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.
@@ -426,6 +438,168 @@
       list.append(item);
     }
     P.say(region, answer.data.items.length ? "" : t("noPayments"));
+  }
+
+  // --- self-service pages (issue 8, web2) ----------------------------------------------------
+
+  const VISIT_STATUS = {
+    scheduled: "visitStatusScheduled",
+    completed: "visitStatusCompleted",
+    skipped: "visitStatusSkipped",
+    cancelled: "visitStatusCancelled",
+  };
+  const PHOTO_ALT = { before: "photoAltBefore", after: "photoAltAfter" };
+  const PHOTO_KIND = { before: "photoBefore", after: "photoAfter" };
+
+  // One visit: service and date, status, technician, notes, and its photos from their
+  // presigned addresses (they expire; a reload asks for fresh ones).
+  function visitItem(visit) {
+    const item = node("li", null, "record");
+    const date = P.formatDate(visit.date, undefined, "medium");
+    item.append(node("h3", t("visitTitle", { service: visit.service, date }), "record-title"));
+    item.append(node("p", t(VISIT_STATUS[visit.status] || "visitStatusScheduled"), "badge"));
+    if (visit.technician) item.append(node("p", t("visitTechnician", { name: visit.technician })));
+    if (visit.notes) item.append(node("p", visit.notes, "visit-notes"));
+    if (visit.photos.length) {
+      const photos = node("ul", null, "visit-photos");
+      photos.setAttribute("aria-label", t("visitPhotos"));
+      for (const photo of visit.photos) {
+        const figure = document.createElement("figure");
+        const image = document.createElement("img");
+        image.src = photo.url;
+        image.alt = t(PHOTO_ALT[photo.kind] || "photoAltOther", { service: visit.service, date });
+        image.loading = "lazy";
+        image.decoding = "async";
+        image.addEventListener("error", () => {
+          figure.replaceChildren(node("p", t("photoUnavailable"), "message"));
+        });
+        const words = [photo.kind ? t(PHOTO_KIND[photo.kind]) : "", photo.caption || ""].filter(Boolean);
+        figure.append(image);
+        if (words.length) figure.append(node("figcaption", words.join(": ")));
+        photos.append(wrap("li", figure));
+      }
+      item.append(photos);
+    }
+    return item;
+  }
+
+  // Upcoming visits soonest first, past ones newest first, 20 at a time.
+  async function showVisits(cursor) {
+    const region = el("visits-status");
+    const more = el("visits-more");
+    if (!cursor) {
+      el("visits-upcoming").replaceChildren();
+      el("visits-past").replaceChildren();
+      state.visitCount = { upcoming: 0, past: 0 };
+    }
+    more.hidden = true;
+    P.say(region, t("working"));
+    const answer = await P.call("GET", "/v1/me/visits?limit=20" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    const upcoming = answer.data.items.filter((visit) => visit.upcoming);
+    upcoming.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const visit of upcoming) el("visits-upcoming").append(visitItem(visit));
+    for (const visit of answer.data.items.filter((v) => !v.upcoming)) el("visits-past").append(visitItem(visit));
+    state.visitCount.upcoming += upcoming.length;
+    state.visitCount.past += answer.data.items.length - upcoming.length;
+    el("visits-upcoming-empty").hidden = state.visitCount.upcoming > 0;
+    el("visits-past-empty").hidden = state.visitCount.past > 0;
+    state.visitCursor = answer.data.next_cursor || null;
+    more.hidden = !state.visitCursor;
+    P.say(region, "");
+  }
+
+  function onMoreVisits() {
+    if (state.visitCursor) showVisits(state.visitCursor);
+  }
+
+  // Rate us: a fresh form each time the page opens.
+  function showReview() {
+    el("review-form").reset();
+    el("review-form").hidden = false;
+    el("review-done").hidden = true;
+    el("review-public").hidden = true;
+    P.say(el("review-message"), "", null, el("review-form").querySelectorAll("input[name=rating]"));
+  }
+
+  function onReview(event) {
+    event.preventDefault();
+    const form = el("review-form");
+    const region = el("review-message");
+    const stars = form.querySelectorAll("input[name=rating]");
+    const chosen = form.querySelector("input[name=rating]:checked");
+    const comment = el("review-comment").value.trim();
+    if (!chosen) {
+      P.say(region, t("reviewChooseRating"), "error", stars);
+      stars[0].focus();
+      return;
+    }
+    if (comment.length > 2000) {
+      P.say(region, t("reviewCommentTooLong"), "error", [el("review-comment")]);
+      el("review-comment").focus();
+      return;
+    }
+    P.say(region, t("working"), null, stars);
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    (async () => {
+      const answer = await P.call("POST", "/v1/me/reviews", { rating: Number(chosen.value), comment: comment || null });
+      button.disabled = false;
+      if (expired(answer)) return;
+      if (answer.status !== 201 && answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+      P.say(region, "");
+      form.hidden = true;
+      el("review-done").hidden = false;
+      el("review-done-text").textContent = t("reviewThanks", { rating: answer.data.rating });
+      // Only an https address the business set is offered (the API sends it only after a
+      // rating at or above the business's threshold).
+      const link = answer.data.public_review_link;
+      const offered = typeof link === "string" && /^https:\/\/\S+$/.test(link);
+      el("review-public").hidden = !offered;
+      if (offered) el("review-public-link").href = link;
+      el("review-done-text").focus();
+    })();
+  }
+
+  function fileSize(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " KB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  async function showDocuments() {
+    const region = el("documents-status");
+    const list = el("documents-list");
+    list.replaceChildren();
+    P.say(region, t("working"));
+    const answer = await P.call("GET", "/v1/me/documents");
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    for (const document_ of answer.data.items) {
+      const item = node("li", null, "record");
+      item.append(node("h2", document_.title, "record-title"));
+      item.append(node("p", document_.filename));
+      item.append(node("p", t("documentAdded", { date: shortDate(document_.added_at), size: fileSize(document_.size) })));
+      const button = node("button", t("documentDownload"), "secondary");
+      button.type = "button";
+      button.setAttribute("aria-label", t("documentDownloadLabel", { title: document_.title }));
+      button.addEventListener("click", () => downloadDocument(document_));
+      item.append(wrap("p", button));
+      list.append(item);
+    }
+    P.say(region, answer.data.items.length ? "" : t("noDocuments"));
+  }
+
+  // The download link lasts minutes: it is asked for at the click, never kept in the page.
+  async function downloadDocument(document_) {
+    const region = el("documents-status");
+    P.say(region, t("documentDownloading", { title: document_.title }));
+    const answer = await P.call("GET", "/v1/me/documents/" + encodeURIComponent(document_.document_id));
+    if (expired(answer)) return;
+    if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
+    P.say(region, "");
+    window.location.assign(answer.data.url);
   }
 
   // --- pay ----------------------------------------------------------------------------------
@@ -1071,6 +1245,12 @@
     el("pay-form").addEventListener("submit", onPay);
     el("pay-form").addEventListener("change", updatePayTotal);
     el("pay-add-card").addEventListener("click", () => startAddCard("pay"));
+    el("visits-more").addEventListener("click", onMoreVisits);
+    el("review-form").addEventListener("submit", onReview);
+    // A star chosen after "choose a rating" clears the error.
+    el("review-form").addEventListener("change", (event) => {
+      if (event.target.name === "rating") P.say(el("review-message"), "", null, el("review-form").querySelectorAll("input[name=rating]"));
+    });
     el("add-card-form").addEventListener("submit", onAddCard);
     el("autopay-form").addEventListener("submit", onAutopayOn);
     el("autopay-method").addEventListener("change", onAutopayMethod);
