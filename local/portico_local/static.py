@@ -43,7 +43,8 @@ def _segments(url_path: str) -> list[str]:
     return segments
 
 
-def _content_type(path: Path) -> str:
+def content_type(path: Path) -> str:
+    """What a file of the site is served as (text with its charset)."""
     guessed, _ = mimetypes.guess_type(path.name)
     content_type = guessed or "application/octet-stream"
     if content_type.startswith(_TEXT_TYPES):
@@ -72,4 +73,14 @@ def find(url_path: str, root: Path = WEB_ROOT) -> StaticFile | None:
     # A symlink inside web/ must not lead outside it either.
     if not candidate.resolve().is_relative_to(real_root):
         raise BadPath("path leaves the web root")
-    return StaticFile(candidate, _content_type(candidate))
+    return StaticFile(candidate, content_type(candidate))
+
+
+def site_files(root: Path = WEB_ROOT) -> dict[str, Path]:
+    """Every file of the site by its path below `root` (dot-files are never part of it): what
+    `portico-admin publish-web` uploads."""
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    }

@@ -11,18 +11,12 @@ import pytest
 
 from portico_local.queues import deliver_all
 from tests.functional.test_invites import outbox as outbox  # the fixture
-from tests.support.api import call
+from tests.support.api import call, put
 from tests.support.factories import a_business, customer_body, invoice_body
 from tests.support.payments import add_card, pay
 from tests.support.sessions import PASSWORD, bearer, signed_up
 
 ACTIVITY = "/v1/me/activity"
-
-
-def put(biz, path, body):
-    response = call("PUT", path, body, api_key=biz.api_key)
-    assert response.status in (200, 201), response.body
-    return response.json()
 
 
 @pytest.fixture

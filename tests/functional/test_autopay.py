@@ -14,16 +14,10 @@ from portico.domain.autopay import ChargeJob
 from portico.services.autopay_run import charge_job, start_run
 from portico_local.queues import deliver_all
 from tests.functional.test_invites import outbox as outbox  # the fixture
-from tests.support.api import call
+from tests.support.api import call, put
 from tests.support.factories import a_business, customer_body, invoice_body
 from tests.support.payments import add_card
 from tests.support.sessions import bearer, signed_up
-
-
-def put(biz, path, body):
-    response = call("PUT", path, body, api_key=biz.api_key)
-    assert response.status in (200, 201), response.body
-    return response.json()
 
 
 def invoice(biz, invoice_id, customer_id="cust-1", **fields):

@@ -26,7 +26,7 @@ from portico.domain.autopay import ChargeJob
 from portico.payments import GatewayUnavailable
 from portico.services.autopay_run import charge_job, start_run
 from portico_local.fake_stripe.server import Fault
-from tests.support.api import call
+from tests.support.api import call, put
 from tests.support.atomic_moto import atomic_dynamodb
 from tests.support.factories import a_business, customer_body, invoice_body
 from tests.support.payments import add_card
@@ -34,12 +34,6 @@ from tests.support.sessions import bearer, signed_up
 
 INVOICES = int(os.environ.get("AUTOPAY_FAULT_INVOICES", "60"))
 PER_CUSTOMER = 20
-
-
-def put(biz, path, body):
-    response = call("PUT", path, body, api_key=biz.api_key)
-    assert response.status in (200, 201), response.body
-    return response.json()
 
 
 def autopay_customers(services, fake, biz, count, prefix="cust"):
@@ -321,8 +315,9 @@ def test_given_every_15_minute_run_of_a_year_then_each_due_date_becomes_due_exac
     """The run's selection over a whole year, every 15 minutes (35,040 runs): the day it
     first selects an invoice due on D is D (or D - 3 days), in the business's zone, for every
     D of the year; the selection never goes backwards, so no due date is skipped or repeated."""
+    from portico.clock import business_date
     from portico.domain.business import AutoPaySettings, Business
-    from portico.services.autopay_run import first_attempts_until, local_today
+    from portico.services.autopay_run import first_attempts_until
 
     policy = AutoPaySettings(charge_timing=timing, days_before_due=3)
     business = Business(
@@ -334,7 +329,7 @@ def test_given_every_15_minute_run_of_a_year_then_each_due_date_becomes_due_exac
     reached = date(2025, 12, 1)
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     while moment.year == 2026:
-        until = first_attempts_until(policy, local_today(business, moment))
+        until = first_attempts_until(policy, business_date(business.timezone, moment))
         assert until is not None
         assert until >= reached  # never backwards
         day = reached + timedelta(days=1)

@@ -8,16 +8,10 @@ import pytest
 
 from portico.domain.autopay import ChargeJob
 from portico.services.autopay_run import charge_job, start_run
-from tests.support.api import call
+from tests.support.api import call, put
 from tests.support.factories import a_business, customer_body, invoice_body
 from tests.support.payments import add_card, deliver_events, pay, webhook
 from tests.support.sessions import bearer, link_for, signed_up
-
-
-def put(biz, path, body):
-    response = call("PUT", path, body, api_key=biz.api_key)
-    assert response.status in (200, 201), response.body
-    return response.json()
 
 
 def invoice(biz, invoice_id, customer_id="cust-1", **fields):

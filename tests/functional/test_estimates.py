@@ -16,19 +16,13 @@ from portico.data.payments import PaymentRepository
 from portico_local.fake_stripe.server import Fault
 from portico_local.queues import deliver_all
 from tests.functional.test_invites import outbox as outbox  # the fixture
-from tests.support.api import call
+from tests.support.api import call, put
 from tests.support.atomic_moto import atomic_dynamodb
 from tests.support.factories import a_business, customer_body, estimate_body
 from tests.support.payments import add_card, deliver_events
 from tests.support.sessions import bearer, signed_up
 
 ESTIMATES = "/v1/me/estimates"
-
-
-def put(biz, path, body):
-    response = call("PUT", path, body, api_key=biz.api_key)
-    assert response.status in (200, 201), response.body
-    return response.json()
 
 
 def estimate(biz, estimate_id, customer_id="cust-1", **fields):

@@ -14,7 +14,6 @@ CloudFront serve the new files.
 from __future__ import annotations
 
 import argparse
-import mimetypes
 import secrets
 import sys
 import time
@@ -36,10 +35,10 @@ from portico.domain.invitations import NewStaffMember
 from portico.errors import PorticoError
 from portico.identity.tokens import LinkPurpose
 from portico.services import accounts, portals
+from portico_local.static import WEB_ROOT, content_type, site_files
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
-WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 
 
 class OperatorError(Exception):
@@ -257,27 +256,12 @@ def create_staff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _site_files(root: Path) -> dict[str, Path]:
-    """The site's files by key (dot-files are never part of it)."""
-    return {
-        path.relative_to(root).as_posix(): path
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
-    }
-
-
-def _content_type(path: Path) -> str:
-    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    text = guessed.startswith("text/") or guessed in ("application/javascript", "application/json")
-    return f"{guessed}; charset=utf-8" if text else guessed
-
-
 def publish_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Upload every file of web/ (browsers revalidate each: no file name carries a version),
     delete what web/ no longer has, then invalidate the distribution's cache."""
     region = _region(args.region)
     outputs = _stack_outputs(args.stack, region, "WebBucketName", "WebDistributionId")
-    files = _site_files(args.web_root)
+    files = site_files(args.web_root)
     if "index.html" not in files or "p/index.html" not in files:
         raise OperatorError(f"{args.web_root} is not Portico's web/ (no index.html, p/index.html)")
     bucket = outputs["WebBucketName"]
@@ -287,7 +271,7 @@ def publish_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             Bucket=bucket,
             Key=key,
             Body=path.read_bytes(),
-            ContentType=_content_type(path),
+            ContentType=content_type(path),
             CacheControl="no-cache",
         )
     stale = [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -32,3 +33,8 @@ class ManualClock:
 
     def now(self) -> datetime:
         return self.fixed.astimezone(UTC) if self.fixed else datetime.now(UTC)
+
+
+def business_date(timezone: str, instant: datetime) -> date:
+    """The date `instant` falls on in the business's time zone (its "today", its ledger day)."""
+    return instant.astimezone(ZoneInfo(timezone)).date()

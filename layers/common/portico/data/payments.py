@@ -204,18 +204,6 @@ class PaymentRepository:
         )
         return {invoice.invoice_id: invoice for invoice in found}
 
-    def estimate(self, business_id: str, customer_id: str, estimate_id: str) -> Estimate | None:
-        """The customer's estimate a deposit is for, read consistently."""
-        from portico.data.estimates import to_estimate
-
-        try:
-            item = EstimateItem.get(
-                *EstimateItem.keys(business_id, customer_id, estimate_id), consistent_read=True
-            )
-        except DoesNotExist:
-            return None
-        return to_estimate(item)
-
     def owner_of(self, account: str | None, object_id: str) -> tuple[str, str] | None:
         """The (business, customer) a Stripe object of `account` belongs to, if known."""
         try:

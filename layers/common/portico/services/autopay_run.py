@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.domain.autopay import AutoPayRun, ChargeJob, Outcome, RunOutcome
 from portico.domain.billing import CrmInvoiceStatus, Payment, PaymentStatus
 from portico.domain.business import AutoPaySettings, Business, ChargeTiming, PortalSettings
@@ -85,10 +85,6 @@ def charge_date(policy: AutoPaySettings, due_on: date) -> date:
     return due_on
 
 
-def local_today(business: Business, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(business.timezone)).date()
-
-
 # --- the scheduler ----------------------------------------------------------------------------
 
 
@@ -124,7 +120,7 @@ def _select(
 ) -> BusinessSelection:
     business_id, policy = business.business_id, portal.autopay
     finished = _finish_runs(svc, business_id, now)
-    today = local_today(business, now)
+    today = business_date(business.timezone, now)
     first_until = first_attempts_until(policy, today)
     jobs = [
         ChargeJob(

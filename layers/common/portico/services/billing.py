@@ -6,11 +6,11 @@ zone and currency) come from the session's scope; the ids only from the session.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.billing import InvoiceFilter
 from portico.data.items import InvoiceItem, PaymentItem
 from portico.data.pagination import Page
@@ -70,10 +70,6 @@ class PortalPayment(Payment):
     receipt_url: str
 
 
-def _today(timezone: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()
-
-
 def dashboard(svc: Services, principal: Principal) -> Dashboard:
     """Balance, past due (in the business's time zone), AutoPay, next visit, counts (one
     BatchGetItem of the profile with its summaries, the portal and the business)."""
@@ -84,7 +80,7 @@ def dashboard(svc: Services, principal: Principal) -> Dashboard:
     if not overview.portal.enabled:
         raise ForbiddenError("This portal is turned off.", code="portal_disabled")
     tabs = customer_scope(overview).tabs
-    today = _today(overview.business.timezone, svc.clock.now())
+    today = business_date(overview.business.timezone, svc.clock.now())
     past_due = sum(i.amount_due for i in overview.open_invoices if i.due_date < today)
     upcoming = sorted(
         (date.fromisoformat(day), visit_id)
@@ -139,7 +135,7 @@ def list_invoices(
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "invoices")
     page = svc.billing.invoice_page(business_id, customer_id, which, limit, cursor)
-    today = _today(timezone, svc.clock.now())
+    today = business_date(timezone, svc.clock.now())
     return Page([_portal_invoice(i, today) for i in page.items], page.next_cursor)
 
 
@@ -155,7 +151,7 @@ def get_invoice(svc: Services, principal: Principal, invoice_id: str) -> PortalI
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "invoices")
     invoice = _visible(svc.billing.invoice(business_id, customer_id, invoice_id))
-    return _portal_invoice(invoice, _today(timezone, svc.clock.now()))
+    return _portal_invoice(invoice, business_date(timezone, svc.clock.now()))
 
 
 def _portal_url(svc: Services, slug: str) -> str:
@@ -250,7 +246,7 @@ def statement(
     the closing balance (one Query of the customer's ledger)."""
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "statement")
-    today = _today(timezone, svc.clock.now())
+    today = business_date(timezone, svc.clock.now())
     start, end = statement_range(today, start, end)
     opening, entries, balance = 0, [], 0
     for record in svc.billing.ledger(business_id, customer_id, end):
@@ -286,7 +282,7 @@ def _entry(record: Invoice | Payment, timezone: str) -> StatementEntry:
     kind = EntryKind.REFUND if record.status == "refunded" else EntryKind.PAYMENT
     sign = 1 if kind is EntryKind.REFUND else -1
     return StatementEntry(
-        date=_today(timezone, record.created_at),  # the business's date, not UTC's
+        date=business_date(timezone, record.created_at),  # the business's date, not UTC's
         kind=kind,
         reference=record.payment_id,
         description=record.method_summary or "Payment",

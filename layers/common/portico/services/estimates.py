@@ -13,10 +13,10 @@ event. The deposit is paid through `portico.services.payments.pay_deposit`.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.activity import new_entry_id
 from portico.data.pagination import Page
 from portico.data.transactions import ConditionsFailed
@@ -55,10 +55,6 @@ class EstimateClosedError(ConflictError):
     code = "estimate_closed"
 
 
-def _today(timezone: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()
-
-
 def _visible(estimate: Estimate | None) -> Estimate:
     # Drafts and cancelled estimates never show; unknown and not-yours look the same.
     if estimate is None or not estimate.visible:
@@ -74,7 +70,7 @@ def list_estimates(
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "estimates")
     page = svc.customer_estimates.page(business_id, customer_id, limit, cursor)
-    today = _today(timezone, svc.clock.now())
+    today = business_date(timezone, svc.clock.now())
     return Page([PortalEstimate.of(e, today) for e in page.items], page.next_cursor)
 
 
@@ -84,7 +80,7 @@ def get_estimate(svc: Services, principal: Principal, estimate_id: str) -> Porta
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, "estimates")
     estimate = _visible(svc.customer_estimates.get(business_id, customer_id, estimate_id))
-    return PortalEstimate.of(estimate, _today(timezone, svc.clock.now()))
+    return PortalEstimate.of(estimate, business_date(timezone, svc.clock.now()))
 
 
 def accept(
@@ -160,7 +156,7 @@ def _decide(
     for _attempt in range(_SAVE_ATTEMPTS):
         estimate = _visible(records.get(business_id, customer_id, estimate_id, consistent=True))
         now = svc.clock.now()
-        today = _today(timezone, now)
+        today = business_date(timezone, now)
         if estimate.decision is not None:
             if _same_decision(estimate.decision, wanted, signature_name, reason):
                 return PortalEstimate.of(estimate, today)
@@ -269,7 +265,7 @@ def request_change(
                 )
             ]
         )
-        return PortalEstimate.of(changed, _today(timezone, now))
+        return PortalEstimate.of(changed, business_date(timezone, now))
     raise ConflictError(
         "The estimate changed while you were writing; look at it again.",
         code="concurrent_change",

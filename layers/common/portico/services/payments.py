@@ -22,11 +22,11 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictBool, StringConstraints, model_validator
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.payments import AutoPayAfterFailure
 from portico.data.transactions import ConditionsFailed
 from portico.domain.billing import (
@@ -213,7 +213,7 @@ def pay_deposit(
             if existing is not None:
                 return _resume(svc, owner, existing)
             estimate, amount = _deposit_due(
-                svc.payment_records.estimate(business_id, customer_id, estimate_id),
+                svc.customer_estimates.get(business_id, customer_id, estimate_id, consistent=True),
                 ledger_day(owner, svc.clock.now()),
             )
             method = _method(owner, request.payment_method_id)
@@ -667,7 +667,7 @@ def _release_if_stale(svc: Services, owner: WalletOwner, holder_id: str) -> bool
 
 def ledger_day(owner: WalletOwner, when: datetime) -> date:
     """The business's date of `when`: the day a payment appears on statements."""
-    return when.astimezone(ZoneInfo(owner.timezone)).date()
+    return business_date(owner.timezone, when)
 
 
 def _settle(svc: Services, owner: WalletOwner, payment: Payment) -> Payment:
@@ -728,7 +728,9 @@ def _deposit_estimate(svc: Services, owner: WalletOwner, payment: Payment) -> Es
     CRM deleted it: the money still becomes account credit)."""
     if payment.estimate_id is None:
         return None
-    return svc.payment_records.estimate(owner.business_id, owner.customer_id, payment.estimate_id)
+    return svc.customer_estimates.get(
+        owner.business_id, owner.customer_id, payment.estimate_id, consistent=True
+    )
 
 
 def _queue_receipt(svc: Services, owner: WalletOwner, payment: Payment) -> None:

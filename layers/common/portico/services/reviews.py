@@ -4,9 +4,9 @@ business's threshold is answered with its public review link, when it has one.""
 from __future__ import annotations
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.activity import new_entry_id
 from portico.domain.autopay import ActivityEntry
 from portico.domain.events import DomainEvent, EventType
@@ -36,7 +36,7 @@ def leave_review(svc: Services, principal: Principal, new: NewReview) -> ReviewR
         customer_name=overview.customer.name,
         rating=new.rating,
         comment=new.comment or None,
-        day=now.astimezone(ZoneInfo(overview.business.timezone)).date(),
+        day=business_date(overview.business.timezone, now),
         created_at=now,
     )
     entry = ActivityEntry(

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.pagination import Page
 from portico.domain.files import (
     DOCUMENT_TYPES,
@@ -76,7 +76,7 @@ def list_visits(
     with its photos' download links (one Query)."""
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, SERVICE_HISTORY)
-    today = _today(svc, timezone)
+    today = business_date(timezone, svc.clock.now())
     page = svc.visits.history(
         business_id,
         customer_id,
@@ -97,7 +97,7 @@ def get_visit(svc: Services, principal: Principal, visit_id: str) -> PortalVisit
     visit = svc.visits.customer_visit(business_id, customer_id, visit_id)
     if visit is None:
         raise NotFoundError("No such visit.")
-    return _portal_visit(svc, business_id, visit, _today(svc, timezone))
+    return _portal_visit(svc, business_id, visit, business_date(timezone, svc.clock.now()))
 
 
 def get_visit_photo(
@@ -110,10 +110,6 @@ def get_visit_photo(
         if photo.photo_id == photo_id:
             return photo
     raise NotFoundError("No such photo.")
-
-
-def _today(svc: Services, timezone: str) -> date:
-    return svc.clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
 def _portal_visit(svc: Services, business_id: str, visit: Visit, today: date) -> PortalVisit:

@@ -176,7 +176,9 @@ def _refunded(svc: Services, event: WebhookEvent) -> Outcome:
     )
     # A refunded deposit is no longer paid: its estimate shows it due again.
     deposit_of = (
-        svc.payment_records.estimate(owner.business_id, owner.customer_id, payment.estimate_id)
+        svc.customer_estimates.get(
+            owner.business_id, owner.customer_id, payment.estimate_id, consistent=True
+        )
         if payment.estimate_id
         else None
     )

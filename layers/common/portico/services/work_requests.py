@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from portico.bootstrap import Services
+from portico.clock import business_date
 from portico.data.activity import new_entry_id
 from portico.data.pagination import Page
 from portico.data.work_requests import WorkRequestExists
@@ -76,7 +76,7 @@ def file_request(
     business_id, customer_id, tabs, timezone = session_customer(principal)
     require_tab(tabs, WORK_REQUESTS)
     now = svc.clock.now()
-    today = now.astimezone(ZoneInfo(timezone)).date()
+    today = business_date(timezone, now)
     description = _description(request.description)
     dates = _dates(request.preferred_dates, today)
     request_id = request_id_for(business_id, customer_id, idempotency_key)
