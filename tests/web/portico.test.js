@@ -25,7 +25,7 @@ describe("portalRoute", () => {
   });
 
   it("sends the signed-in pages to their page, and an invoice's address to it", () => {
-    for (const page of ["invoices", "payments", "pay", "billing", "visits"]) {
+    for (const page of ["invoices", "payments", "pay", "billing", "statement", "visits", "estimates", "requests", "activity"]) {
       assert.deepEqual(P.portalRoute(`/p/sparkling-pools/${page}`), { slug: "sparkling-pools", page });
     }
     assert.deepEqual(P.portalRoute("/p/sparkling-pools/invoices/inv-2001"), {
@@ -33,6 +33,7 @@ describe("portalRoute", () => {
       page: "invoice",
       id: "inv-2001",
     });
+    assert.deepEqual(P.portalRoute("/p/sparkling-pools/estimates/est-1"), { slug: "sparkling-pools", page: "estimate", id: "est-1" });
   });
 
   it("treats unknown deeper addresses as the start view, not as a link page", () => {
@@ -45,6 +46,7 @@ describe("portalRoute", () => {
     assert.equal(P.portalPath("sparkling-pools", "start"), "/p/sparkling-pools");
     assert.equal(P.portalPath("sparkling-pools", "pay"), "/p/sparkling-pools/pay");
     assert.equal(P.portalPath("sparkling-pools", "invoice", "inv-1"), "/p/sparkling-pools/invoices/inv-1");
+    assert.equal(P.portalPath("sparkling-pools", "estimate", "est-1"), "/p/sparkling-pools/estimates/est-1");
   });
 
   it("finds no portal at a malformed or foreign address", () => {

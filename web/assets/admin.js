@@ -38,21 +38,15 @@
 
   // --- the admin panels ---------------------------------------------------------------------
 
-  const PANEL_TITLES = {
-    "panel-settings": "adminNavSettings",
-    "panel-invite": "adminNavInvite",
-    "panel-customers": "adminNavCustomers",
-    "panel-work": "adminNavWork",
-    "panel-reviews": "adminNavReviews",
-    "panel-runs": "adminNavRuns",
-  };
-  const LOADERS = {
-    "panel-settings": loadSettings,
-    "panel-invite": loadSettings,
-    "panel-customers": loadCustomers,
-    "panel-work": loadWork,
-    "panel-reviews": loadReviews,
-    "panel-runs": loadRuns,
+  // Every panel: the string of its title and what loads its data. Panels in their own files
+  // (admin-*.js) add themselves with PorticoAdmin.addPanel before the page starts.
+  const PANELS = {
+    "panel-settings": { title: "adminNavSettings", load: () => loadSettings() },
+    "panel-invite": { title: "adminNavInvite", load: () => loadSettings() },
+    "panel-customers": { title: "adminNavCustomers", load: () => loadCustomers() },
+    "panel-work": { title: "adminNavWork", load: () => loadWork() },
+    "panel-reviews": { title: "adminNavReviews", load: () => loadReviews() },
+    "panel-runs": { title: "adminNavRuns", load: () => loadRuns() },
   };
 
   function openPanel(id, moveFocus) {
@@ -61,12 +55,12 @@
       if (button.dataset.panel === id) button.setAttribute("aria-current", "page");
       else button.removeAttribute("aria-current");
     }
-    el("admin-panel-heading").textContent = t(PANEL_TITLES[id]);
+    el("admin-panel-heading").textContent = t(PANELS[id].title);
     P.say(el("admin-message"), "");
     if (moveFocus) el("admin-panel-heading").focus();
     const panel = el(id);
     panel.setAttribute("aria-busy", "true"); // until its data is in
-    LOADERS[id]().finally(() => panel.removeAttribute("aria-busy"));
+    PANELS[id].load().finally(() => panel.removeAttribute("aria-busy"));
   }
 
   // A GET of the admin API; on failure says why in the panel's live region and returns null.
@@ -601,6 +595,7 @@
     for (const button of document.querySelectorAll("[data-panel]")) {
       button.addEventListener("click", () => openPanel(button.dataset.panel, true));
     }
+    for (const panel of Object.values(PANELS)) if (panel.wire) panel.wire();
     el("slug-check").addEventListener("click", onSlugCheck);
     el("slug-form").addEventListener("submit", onSlugSave);
     el("invite-form").addEventListener("submit", onTemplateSave);
@@ -625,6 +620,19 @@
       P.showView(views(), "view-staff-signin", false);
     }
   }
+
+  // What the panels in their own files (admin-*.js, loaded after this one) use.
+  window.PorticoAdmin = {
+    addPanel(id, panel) {
+      PANELS[id] = panel;
+    },
+    state,
+    el,
+    load,
+    item,
+    dateOf,
+    openPanel,
+  };
 
   document.addEventListener("DOMContentLoaded", start);
 })();

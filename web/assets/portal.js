@@ -145,35 +145,26 @@
     return !tab || (state.dashboard && state.dashboard.tabs.includes(tab));
   }
 
-  // The tab each page needs: a page whose tab is off is not offered and sends you home.
-  const PAGE_TAB = { invoices: "invoices", invoice: "invoices", payments: "payments", pay: "payments", billing: "payments", visits: "service_history", review: "reviews", documents: "documents" };
-  const PAGE_VIEW = {
-    start: "view-home",
-    invoices: "view-invoices",
-    invoice: "view-invoice",
-    payments: "view-payments",
-    pay: "view-pay",
-    billing: "view-billing",
-    visits: "view-visits",
-    review: "view-review",
-    documents: "view-documents",
-  };
-  const PAGE_NAME = {
-    start: "navHome",
-    invoices: "navInvoices",
-    invoice: "navInvoices",
-    payments: "navPayments",
-    pay: "navPay",
-    billing: "navBilling",
-    visits: "navVisits",
-    review: "navReview",
-    documents: "navDocuments",
+  // Every signed-in page: its view, its name (for the title and the nav), the tab it needs (a
+  // page whose tab is off is not offered and sends you home), the nav entry it belongs to,
+  // and what shows it: show(id, params). Pages in their own files (portal-*.js) add
+  // themselves with PorticoPortal.addPage before the portal starts.
+  const PAGES = {
+    start: { view: "view-home", name: "navHome", nav: "home", show: () => showHome() },
+    invoices: { view: "view-invoices", name: "navInvoices", tab: "invoices", show: () => showInvoices() },
+    invoice: { view: "view-invoice", name: "navInvoices", tab: "invoices", nav: "invoices", show: (id) => showInvoice(id) },
+    payments: { view: "view-payments", name: "navPayments", tab: "payments", show: () => showPayments() },
+    pay: { view: "view-pay", name: "navPay", tab: "payments", show: (id, params) => showPay(params) },
+    billing: { view: "view-billing", name: "navBilling", tab: "payments", show: (id, params) => showBilling(params) },
+    visits: { view: "view-visits", name: "navVisits", tab: "service_history", show: () => showVisits() },
+    review: { view: "view-review", name: "navReview", tab: "reviews", show: () => showReview() },
+    documents: { view: "view-documents", name: "navDocuments", tab: "documents", show: () => showDocuments() },
   };
 
   function showNav(page) {
     const nav = el("portal-nav");
     nav.hidden = false;
-    const current = page === "invoice" ? "invoices" : page === "start" ? "home" : page;
+    const current = PAGES[page].nav || page;
     for (const link of nav.querySelectorAll("a[data-page]")) {
       pageLink(link, link.dataset.page);
       link.parentElement.hidden = !hasTab(link.dataset.tab);
@@ -240,7 +231,7 @@
   // Shows the page the address names (loading the dashboard once per visit), or sign-in.
   async function render(moveFocus) {
     const route = P.portalRoute(window.location.pathname) || { page: "start" };
-    if (!PAGE_VIEW[route.page]) return;
+    if (!PAGES[route.page]) return;
     if (!state.dashboard) state.dashboard = await loadDashboard();
     if (!state.dashboard) {
       if (route.page !== "start") state.returnTo = window.location.pathname + window.location.search;
@@ -249,25 +240,17 @@
       return;
     }
     let page = route.page;
-    if (!hasTab(PAGE_TAB[page])) page = "start";
+    if (!hasTab(PAGES[page].tab)) page = "start";
     state.route = { page, id: route.id };
     showNav(page);
-    document.title = t("pageTitle", { page: t(PAGE_NAME[page]), business: state.portal.business_name });
+    document.title = t("pageTitle", { page: t(PAGES[page].name), business: state.portal.business_name });
     const params = new URLSearchParams(window.location.search);
     if (params.has("setup_intent") || params.get("redirect_status") === "canceled") {
       history.replaceState(null, "", window.location.pathname + (params.get("invoice") ? "?invoice=" + encodeURIComponent(params.get("invoice")) : ""));
     }
     // The view shows at once (its live region says "One moment…"), filled as answers come.
-    P.showView(views(), PAGE_VIEW[page], moveFocus);
-    if (page === "start") await showHome();
-    else if (page === "invoices") await showInvoices();
-    else if (page === "invoice") await showInvoice(route.id);
-    else if (page === "payments") await showPayments();
-    else if (page === "pay") await showPay(params);
-    else if (page === "billing") await showBilling(params);
-    else if (page === "visits") await showVisits();
-    else if (page === "review") showReview();
-    else if (page === "documents") await showDocuments();
+    P.showView(views(), PAGES[page].view, moveFocus);
+    await PAGES[page].show(route.id, params);
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.
@@ -743,18 +726,23 @@
     await refreshDashboard();
   }
 
-  // 3-D Secure: the fake Stripe's page in the local runtime, Stripe.js with real Stripe.
-  async function authenticate(result) {
-    const next = result.next_action;
+  // 3-D Secure: the fake Stripe's page in the local runtime, which comes back to `back` (null
+  // here: the page is leaving), or Stripe.js with real Stripe ("succeeded" or "failed").
+  async function confirmWithBank(nextAction, back) {
     const config = await stripeConfig();
     if (config.authenticate) {
-      const back = window.location.origin + P.portalPath(state.slug, "pay") + "?payment=" + encodeURIComponent(result.payment_id);
-      window.location.assign(config.authenticate + "?" + stripeParams(next, back));
-      return;
+      window.location.assign(config.authenticate + "?" + stripeParams(nextAction, back));
+      return null;
     }
-    const stripe = await loadStripe(config, next);
-    const outcome = await stripe.handleNextAction({ clientSecret: next.client_secret });
-    await finishAuthentication(result.payment_id, outcome.error ? "failed" : "succeeded");
+    const stripe = await loadStripe(config, nextAction);
+    const outcome = await stripe.handleNextAction({ clientSecret: nextAction.client_secret });
+    return outcome.error ? "failed" : "succeeded";
+  }
+
+  async function authenticate(result) {
+    const back = window.location.origin + P.portalPath(state.slug, "pay") + "?payment=" + encodeURIComponent(result.payment_id);
+    const status = await confirmWithBank(result.next_action, back);
+    if (status) await finishAuthentication(result.payment_id, status);
   }
 
   // After the bank's page: Stripe tells Portico by webhook; wait for the payment to settle.
@@ -1238,6 +1226,7 @@
     wireLinkRequest("magic-form", "magic-email", "magic-message", "/magic-link");
     wireLinkRequest("signup-form", "signup-email", "signup-message", "/signup");
     wireDisclosures();
+    for (const page of Object.values(PAGES)) if (page.wire) page.wire();
     el("sign-out-form").addEventListener("submit", onSignOut);
     el("new-password-form").addEventListener("submit", onNewPassword);
     el("magic-signin-form").addEventListener("submit", onMagicSignIn);
@@ -1278,6 +1267,30 @@
     if (LINK_TEXT[route.page]) openLink(route.page, token);
     else await render(false);
   }
+
+  // What the pages in their own files (portal-*.js, loaded after this one) use: they add
+  // themselves to PAGES and share the state, the DOM helpers and the session handling.
+  window.PorticoPortal = {
+    addPage(name, page) {
+      PAGES[name] = page;
+    },
+    state,
+    el,
+    node,
+    wrap,
+    money,
+    shortDate,
+    addFact,
+    pageLink,
+    hasTab,
+    expired,
+    refreshDashboard,
+    methodLabel,
+    loadMethods,
+    radio,
+    confirmWithBank,
+    render,
+  };
 
   document.addEventListener("DOMContentLoaded", start);
 })();

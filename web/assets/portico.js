@@ -258,7 +258,9 @@
       documentDownload: "Download",
       documentDownloadLabel: "Download {title}",
       documentDownloading: "Downloading {title}…",
+      // --- Estimates and work requests (portal-work.js) ---
       contactHours: "Hours",
+      // --- Statement, notifications, profile, contact, activity (portal-account.js) ---
     },
 
     // Spanish: every string of the customer portal (the admin pages' are in their own section
@@ -492,7 +494,9 @@
       documentDownload: "Descargar",
       documentDownloadLabel: "Descargar {title}",
       documentDownloading: "Descargando {title}…",
+      // --- Estimates and work requests (portal-work.js) ---
       contactHours: "Horario",
+      // --- Statement, notifications, profile, contact, activity (portal-account.js) ---
     },
   };
   // --- admin pages (issue 8, admin part): the panels after staff sign-in --------------------
@@ -578,8 +582,10 @@
     admRunOutcome: "{outcome}: {amount}",
     admOutcome_charged: "Charged",
     admOutcome_processing: "Processing",
+    // --- admin: portal settings and invite templates (admin.js) ---
     admOutcome_failed: "Failed",
     admOutcome_skipped: "Skipped",
+    // --- admin: portal users and the invite funnel (admin-users.js) ---
   });
   Object.assign(STRINGS.es, {
     // The staff sign-in and invite pages, from before the panels.
@@ -676,8 +682,10 @@
     admRunOutcome: "{outcome}: {amount}",
     admOutcome_charged: "Cobrada",
     admOutcome_processing: "En proceso",
+    // --- admin: portal settings and invite templates (admin.js) ---
     admOutcome_failed: "Fallida",
     admOutcome_skipped: "Omitida",
+    // --- admin: portal users and the invite funnel (admin-users.js) ---
   });
   // --- end of the admin pages' strings ---------------------------------------------------
 
@@ -723,7 +731,24 @@
   }
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const LINK_PAGES = new Set(["create-login", "reset", "magic"]);
-  const PORTAL_PAGES = new Set(["invoices", "payments", "pay", "billing", "visits", "review", "documents"]);
+  const PORTAL_PAGES = new Set([
+    "invoices",
+    "payments",
+    "pay",
+    "billing",
+    "statement",
+    "visits",
+    "estimates",
+    "requests",
+    "review",
+    "documents",
+    "notifications",
+    "profile",
+    "contact",
+    "activity",
+  ]);
+  // Lists whose records have their own page: /invoices/{id} is the page "invoice".
+  const RECORD_PAGES = { invoices: "invoice", estimates: "estimate" };
   const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
   // The link codes for "expired or already used": both may ask for a fresh link.
   const DEAD_LINK_CODES = new Set(["link_expired", "invalid_link"]);
@@ -742,8 +767,8 @@
   }
 
   // /p/{slug} and /p/{slug}/login -> "start" (home if signed in, else sign-in); the emailed
-  // links -> their page; /invoices, /payments, /pay, /billing -> that page; /invoices/{id} ->
-  // "invoice" with its id. Any other address below the portal is "start".
+  // links -> their page; /invoices, /payments, /pay, /billing... -> that page; /invoices/{id}
+  // -> "invoice" and /estimates/{id} -> "estimate", with the id. Any other address below the portal is "start".
   function portalRoute(pathname) {
     const parts = pathname.split("/").filter(Boolean);
     if (parts[0] !== "p" || !parts[1]) return null;
@@ -757,8 +782,8 @@
     if (parts.length === 3 && (LINK_PAGES.has(parts[2]) || PORTAL_PAGES.has(parts[2]))) {
       return { slug, page: parts[2] };
     }
-    if (parts.length === 4 && parts[2] === "invoices" && RECORD_ID.test(parts[3])) {
-      return { slug, page: "invoice", id: parts[3] };
+    if (parts.length === 4 && Object.hasOwn(RECORD_PAGES, parts[2]) && RECORD_ID.test(parts[3])) {
+      return { slug, page: RECORD_PAGES[parts[2]], id: parts[3] };
     }
     return { slug, page: "start" };
   }
@@ -772,7 +797,8 @@
   function portalPath(slug, page, id) {
     const base = "/p/" + encodeURIComponent(slug);
     if (page === "start" || page === "home" || !page) return base;
-    if (page === "invoice") return base + "/invoices/" + encodeURIComponent(id);
+    const list = Object.keys(RECORD_PAGES).find((name) => RECORD_PAGES[name] === page);
+    if (list) return base + "/" + list + "/" + encodeURIComponent(id);
     return base + "/" + page;
   }
 
