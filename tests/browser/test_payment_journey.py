@@ -120,9 +120,11 @@ def test_a_customer_switches_to_spanish_and_pays_in_spanish(
     screenshot(page, "pay-es", viewport)
     page.get_by_role("button", name=re.compile(r"^Pagar .*129,90")).click()
 
-    # Then the confirmation is in Spanish and the receipt is sent
+    # Then the confirmation is in Spanish and so is the receipt: the language they chose is
+    # kept on their profile for their emails
     expect(page.locator("#pay-done-text")).to_contain_text("Recibimos su pago")
-    assert len(receipts(runtime, invited.customer)) == 1
+    [receipt] = receipts(runtime, invited.customer)
+    assert receipt["subject"].startswith("Pago recibido"), receipt["subject"]
 
     # And the choice is remembered: the next visit opens in Spanish
     page.goto(f"/p/{SLUG}/payments")

@@ -239,6 +239,7 @@ CALLS = [
     ("portal.js", "delete", "/v1/me/payment-methods/{method_id}", '"DELETE", method'),
     ("portal.js", "get", "/v1/me/autopay", '"/v1/me/autopay?lang="'),
     ("portal.js", "put", "/v1/me/autopay", '"PUT", "/v1/me/autopay"'),
+    ("portal.js", "patch", "/v1/me/profile", '"PATCH", "/v1/me/profile"'),
     ("portal.js", "get", "/v1/me/visits", '"/v1/me/visits?limit=20"'),
     ("portal.js", "post", "/v1/me/reviews", '"POST", "/v1/me/reviews"'),
     ("portal.js", "get", "/v1/me/documents", '"GET", "/v1/me/documents"'),

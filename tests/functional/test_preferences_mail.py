@@ -58,3 +58,57 @@ def test_given_autopay_notices_off_when_the_card_nears_expiry_then_no_reminder_b
     assert [o.outcome.value for o in outcomes] == ["charged"]
     [receipt] = outbox.to("ana@example.com")
     assert receipt.subject.startswith("Payment received")
+
+
+# --- the customer's language ---------------------------------------------------------------
+
+
+def test_given_a_customer_who_chose_spanish_when_emails_go_out_then_in_spanish(
+    world, fake_stripe, services, outbox
+):
+    biz, ana, ben = world
+    chose = call("PATCH", "/v1/me/profile", {"language": "es"}, headers=ana)
+    assert chose.status == 200, chose.body
+    assert chose.json()["language"] == "es"
+    for headers in (ana, ben):
+        turn_on(headers, add_card(fake_stripe, headers)["payment_method_id"])
+    invoice(biz, "inv-1", due_date="2026-05-04", autopay_eligible=True)
+    invoice(biz, "inv-2", customer_id="cust-2", due_date="2026-05-04", autopay_eligible=True)
+    run(services)
+    deliver_all()
+    pay = call("POST", "/v1/admin/portal-users/cust-1/password-reset", api_key=biz.api_key)
+    assert pay.status == 202, pay.body
+    deliver_all()
+
+    subjects = [m.subject for m in outbox.to("ana@example.com")]
+    assert subjects[0].startswith("Pago automático: cargaremos"), subjects
+    assert subjects[1].startswith("Restablezca su contraseña"), subjects
+    # Ben chose nothing: the business's language (English).
+    [notice] = outbox.to("ben@example.com")
+    assert notice.subject.startswith("AutoPay: ")
+
+
+def test_given_a_spanish_customer_when_a_payment_succeeds_then_the_receipt_is_in_spanish(
+    world, fake_stripe, outbox
+):
+    biz, ana, _ = world
+    assert call("PATCH", "/v1/me/profile", {"language": "es"}, headers=ana).status == 200
+    invoice(biz, "inv-1", due_date="2026-05-20")
+    card = add_card(fake_stripe, ana)["payment_method_id"]
+    body = {"payment_method_id": card, "pay_balance": True}
+    paid = call(
+        "POST", "/v1/me/payments", body, headers={**ana, "Idempotency-Key": "receipt-language-1"}
+    )
+    assert paid.status == 200, paid.body
+    deliver_all()
+
+    [receipt] = outbox.to("ana@example.com")
+    assert receipt.subject.startswith("Pago recibido")
+
+
+def test_given_a_language_portico_does_not_speak_when_chosen_then_422_and_nothing_changes(world):
+    _, ana, _ = world
+    refused = call("PATCH", "/v1/me/profile", {"language": "fr"}, headers=ana)
+
+    assert refused.status == 422, refused.body
+    assert call("GET", "/v1/me/profile", headers=ana).json()["language"] is None

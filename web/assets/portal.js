@@ -239,6 +239,7 @@
       showSignIn(moveFocus);
       return;
     }
+    keepLanguage();
     let page = route.page;
     if (!hasTab(PAGES[page].tab)) page = "start";
     state.route = { page, id: route.id };
@@ -251,6 +252,16 @@
     // The view shows at once (its live region says "One moment…"), filled as answers come.
     P.showView(views(), PAGES[page].view, moveFocus);
     await PAGES[page].show(route.id, params);
+  }
+
+  // The language a person chose with the switch is the one their emails and receipts come
+  // in: kept on their profile, with one request only when it differs from the stored one.
+  async function keepLanguage() {
+    const chosen = P.storedLanguage();
+    const customer = state.dashboard.customer;
+    if (!chosen || customer.language === chosen) return;
+    const answer = await P.call("PATCH", "/v1/me/profile", { language: chosen });
+    if (answer.status === 200) customer.language = chosen;
   }
 
   // Reloads the dashboard (after a payment or a change to AutoPay), quietly.

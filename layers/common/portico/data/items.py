@@ -155,6 +155,7 @@ class CustomerItem(PorticoItem, discriminator="customer"):
     contact_name = UnicodeAttribute(null=True)
     contact_phone = UnicodeAttribute(null=True)
     billing_address = MapAttribute[str, object](null=True)
+    language = UnicodeAttribute(null=True)
     profile_updated_at = UTCDateTimeAttribute(null=True)
     notification_preferences = MapAttribute[str, object](null=True)
     preferences_updated_at = UTCDateTimeAttribute(null=True)

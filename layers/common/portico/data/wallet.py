@@ -8,7 +8,7 @@ concurrent changes cannot leave the count or the default wrong (the loser gets a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
@@ -29,6 +29,9 @@ from portico.data.transactions import ConditionsFailed, Transaction
 from portico.domain.autopay import ActivityEntry
 from portico.domain.preferences import Preferences
 from portico.domain.wallet import PaymentMethod, WalletOwner
+
+if TYPE_CHECKING:
+    from portico.domain.common import Language
 
 _PREFIX = "PMETHOD#"
 
@@ -121,6 +124,8 @@ class WalletRepository:
             emails_off=Preferences.model_validate(
                 plain(customer.notification_preferences or {})
             ).emails_off(),
+            # Written only through the validated `PATCH /v1/me/profile`.
+            language=cast("Language | None", customer.language),
         )
 
     def set_stripe_account(self, business_id: str, account: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import (
@@ -96,6 +96,10 @@ LongText = Annotated[str, StringConstraints(max_length=5000)]
 HttpsUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
 # Quantities may be fractional (1.5 hours) but no finer than 1/1000.
 Quantity = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=12, decimal_places=3)]
+
+
+# The languages of the portal, its emails and its PDFs.
+Language = Literal["en", "es"]
 
 
 class DomainModel(BaseModel):

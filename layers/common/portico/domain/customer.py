@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import StrictBool
 
-from portico.domain.common import Address, DomainModel, Email, Phone, ShortText
+from portico.domain.common import Address, DomainModel, Email, Language, Phone, ShortText
 
 
 class PortalAccess(StrEnum):
@@ -58,4 +58,6 @@ class Customer(CustomerRecord):
     contact_name: str | None = None
     contact_phone: str | None = None
     billing_address: Address | None = None
+    # The language the customer chose for their emails (None: the business's).
+    language: Language | None = None
     updated_at: datetime

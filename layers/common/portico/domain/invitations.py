@@ -17,10 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, StringConstraints, model_validator
 
-from portico.domain.common import DomainModel, Email, EntityId, ShortText
+from portico.domain.common import DomainModel, Email, EntityId, Language, ShortText
 from portico.domain.customer import Customer, CustomerFilter, PortalAccess
 
-Language = Literal["en", "es"]
 InviteTemplateName = Literal["with_payment_method", "without_payment_method"]
 
 # Every merge tag Portico knows (DESIGN 4.5).

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
-from portico.domain.common import Address, DomainModel, Phone, ShortText
+from portico.domain.common import Address, DomainModel, Language, Phone, ShortText
 
 
 class Profile(DomainModel):
@@ -24,6 +24,7 @@ class Profile(DomainModel):
     business_phone: str | None = None
     billing_address: Address | None = None
     service_address: Address | None = None  # where the work is done: the business's
+    language: Language | None = None  # of the customer's emails; None: the business's
     updated_at: datetime | None = None  # the customer's last edit
 
 
@@ -39,6 +40,7 @@ EDITED_AS = {
     "contact_name": "contact_name",
     "phone": "contact_phone",
     "billing_address": "billing_address",
+    "language": "language",
 }
 _READ_ONLY_NOTE = "Read-only here: sending it answers 400 and changes nothing."
 
@@ -51,6 +53,7 @@ class ProfileChanges(DomainModel):
     contact_name: ShortText | None = None
     phone: Phone | None = None
     billing_address: Address | None = None
+    language: Language | None = None
     email: Any = Field(default=None, description=_READ_ONLY_NOTE)
     name: Any = Field(default=None, description=_READ_ONLY_NOTE)
     service_address: Any = Field(default=None, description=_READ_ONLY_NOTE)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from portico.domain.business import PortalSettings
-from portico.domain.common import DomainModel
+from portico.domain.common import DomainModel, Language
 
 MethodType = Literal["card", "us_bank_account"]
 
@@ -55,6 +55,7 @@ class WalletOwner:
     autopay_method_id: str | None = None
     # The notification types the customer turned email off for (`portico.domain.preferences`).
     emails_off: frozenset[str] = frozenset()
+    language: Language | None = None  # the customer's choice for their emails
 
     @property
     def stripe_ref(self) -> str:

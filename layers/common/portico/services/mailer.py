@@ -104,8 +104,12 @@ class _Sender:
 
     @property
     def language(self) -> Language:
-        """The language of the business's own emails (invites, staff, business-sent resets)."""
+        """The language of the business's own emails (invites, staff, office notices)."""
         return self.portal.invite_templates.language
+
+    def language_for(self, chosen: Language | None) -> Language:
+        """The language of an email to a customer: the one they chose, else the business's."""
+        return chosen or self.language
 
 
 def is_rate_limit(error: BaseException) -> bool:
@@ -224,7 +228,7 @@ class Mailer:
         customer = self._svc.customers.get(link.business_id, link.subject_id)
         if customer is None or customer.email != link.email:
             raise Dropped("the customer or their email changed")
-        language = sender.language
+        language = sender.language_for(customer.language)
         active = customer.portal_access is PortalAccess.ACTIVE
         if link.purpose is LinkPurpose.CREATE_LOGIN:
             if active:
@@ -257,10 +261,11 @@ class Mailer:
         customer = self._svc.customers.get(job.business_id, job.customer_id)
         if customer is None or not customer.email:
             raise Dropped("unknown customer or no email")
+        language = sender.language_for(customer.language)
         if customer.portal_access is PortalAccess.ACTIVE:
-            return self._account_link(sender, LinkPurpose.RESET_PASSWORD, customer, sender.language)
+            return self._account_link(sender, LinkPurpose.RESET_PASSWORD, customer, language)
         self._require_email_free(sender, customer)
-        return self._create_login(sender, customer, sender.language)
+        return self._create_login(sender, customer, language)
 
     def _invite_preview(self, job: InvitePreviewRequested) -> str:
         """The invite as a customer would get it, for the business to check: a sample
@@ -291,7 +296,7 @@ class Mailer:
         """The receipt of a succeeded payment: amount, method, invoices paid, its link."""
         sender = self._sender(job.business_id)
 
-        def render(payment: Payment, name: str) -> RenderedEmail:
+        def render(payment: Payment, customer: Customer) -> RenderedEmail:
             deposit_for = None
             if payment.estimate_id is not None:
                 estimate = self._svc.customer_estimates.get(
@@ -300,7 +305,7 @@ class Mailer:
                 deposit_for = estimate.number if estimate is not None else payment.estimate_id
             return render_receipt(
                 sender.head,
-                customer_name=name,
+                customer_name=customer.name,
                 amount=payment.amount,
                 currency=payment.currency,
                 method=payment.method_summary or "",
@@ -314,7 +319,7 @@ class Mailer:
                 credit_added=payment.credit_added,
                 receipt_link=f"{sender.head.portal_url}/payments/{payment.payment_id}",
                 payment_id=payment.payment_id,
-                language=sender.language,
+                language=sender.language_for(customer.language),
                 deposit_for=deposit_for,
             )
 
@@ -324,24 +329,24 @@ class Mailer:
         """A payment that was on its way failed: the reason, and where to pay instead."""
         sender = self._sender(job.business_id)
 
-        def render(payment: Payment, name: str) -> RenderedEmail:
+        def render(payment: Payment, customer: Customer) -> RenderedEmail:
             pay_link = f"{sender.head.portal_url}/pay"
             if payment.kind is not PaymentKind.AUTOPAY:
                 return render_payment_failed(
                     sender.head,
-                    customer_name=name,
+                    customer_name=customer.name,
                     amount=payment.amount,
                     currency=payment.currency,
                     method=payment.method_summary or "",
                     reason=payment.failure_message or "",
                     pay_link=pay_link,
-                    language=sender.language,
+                    language=sender.language_for(customer.language),
                 )
             [paid] = payment.applied_to
             invoice = self._svc.autopay.invoice(job.business_id, job.customer_id, paid.invoice_id)
             return render_autopay_failed(
                 sender.head,
-                customer_name=name,
+                customer_name=customer.name,
                 amount=payment.amount + payment.credit_applied,
                 currency=payment.currency,
                 method=payment.method_summary or "",
@@ -350,7 +355,7 @@ class Mailer:
                 retry_on=invoice.autopay_retry_on if invoice is not None else None,
                 needs_customer=payment.failure_code == "authentication_required",
                 pay_link=pay_link,
-                language=sender.language,
+                language=sender.language_for(customer.language),
             )
 
         return self._payment_email(sender, job, PaymentStatus.FAILED, "payment_failed", render)
@@ -384,7 +389,7 @@ class Mailer:
             invoice_number=invoice.number,
             pay_now_link=page,
             hold_link=f"{page}?hold=1",
-            language=sender.language,
+            language=sender.language_for(owner.language),
         )
         try:
             self._send(sender, rendered, owner.email, "autopay_notice")
@@ -417,7 +422,7 @@ class Mailer:
             method=method.summary,
             expires=date(year, month, calendar.monthrange(year, month)[1]),
             update_link=f"{sender.head.portal_url}/payment-methods",
-            language=sender.language,
+            language=sender.language_for(owner.language),
         )
         try:
             self._send(sender, rendered, owner.email, "card_expiring")
@@ -536,7 +541,7 @@ class Mailer:
         job: ReceiptRequested | PaymentFailedNoticeRequested,
         status: PaymentStatus,
         kind: str,
-        render: Callable[[Payment, str], RenderedEmail],
+        render: Callable[[Payment, Customer], RenderedEmail],
     ) -> str | None:
         """Send the customer's one email about a payment in `status`: claimed on the
         payment first, so a job delivered twice sends once; given back if sending fails."""
@@ -552,7 +557,7 @@ class Mailer:
         if not records.claim_notice(job.business_id, job.customer_id, job.payment_id, now, entry):
             return None  # sent already
         try:
-            self._send(sender, render(payment, customer.name), customer.email, kind)
+            self._send(sender, render(payment, customer), customer.email, kind)
         except Exception:
             records.release_notice(job.business_id, job.customer_id, job.payment_id, entry)
             raise

@@ -34,6 +34,7 @@ def _profile(settings: CustomerSettings) -> Profile:
         business_phone=customer.phone,
         billing_address=customer.billing_address,
         service_address=customer.service_address,
+        language=customer.language,
         updated_at=settings.profile_updated_at,
     )
 
