@@ -3,7 +3,7 @@ or emailed link, signup, forgot password, session refresh and sign-out."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 from portico.bootstrap import services
 from portico.domain.accounts import SessionTokens, StaffMember
 from portico.domain.business import PublicPortal
-from portico.domain.common import DomainModel, Email
+from portico.domain.common import DomainModel, Email, Language
 from portico.domain.customer import Customer
 from portico.http.cookies import ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, cookie_value
 from portico.http.resolver import create_resolver
@@ -32,7 +32,6 @@ SlugParam = Annotated[str, Path(min_length=1, max_length=64)]
 # Long enough for any passphrase, short enough that hashing it cannot be used to burn CPU.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=256)]
-Language = Literal["en", "es"]
 
 
 class SignInRequest(DomainModel):

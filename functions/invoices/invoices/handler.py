@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from portico.bootstrap import services
 from portico.domain.statements import Statement
 from portico.errors import BadRequestError
-from portico.http.params import Cursor, Limit, RecordId
+from portico.http.params import Cursor, LanguageQuery, Limit, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, download, route_responses
 from portico.observability import logger
@@ -27,7 +27,6 @@ app = create_resolver()
 principal = customer_only(app)
 svc = services()
 
-Language = Annotated[Literal["en", "es"], Query()]
 DateText = Annotated[str | None, Query(max_length=32)]
 READ = route_responses(400, 401, 403, 404)
 PDF = route_responses(401, 403, 404, media_types=("application/pdf",))
@@ -77,7 +76,7 @@ def get_invoice(invoice_id: RecordId) -> billing.PortalInvoice:
 
 
 @app.get("/v1/me/invoices/<invoice_id>/pdf", tags=["customer"], responses=PDF)
-def get_invoice_pdf(invoice_id: RecordId, lang: Language = "en") -> Response[Any]:
+def get_invoice_pdf(invoice_id: RecordId, lang: LanguageQuery = "en") -> Response[Any]:
     pdf = billing.invoice_pdf(svc, principal(), invoice_id, lang)
     return _document(pdf, "application/pdf", f"invoice-{invoice_id}.pdf")
 
@@ -100,7 +99,7 @@ def list_activity(limit: Limit = 20, cursor: Cursor = None) -> ItemList[activity
 
 
 @app.get("/v1/me/payments/<payment_id>/receipt", tags=["customer"], responses=PDF)
-def get_receipt(payment_id: RecordId, lang: Language = "en") -> Response[Any]:
+def get_receipt(payment_id: RecordId, lang: LanguageQuery = "en") -> Response[Any]:
     pdf = billing.receipt_pdf(svc, principal(), payment_id, lang)
     return _document(pdf, "application/pdf", f"receipt-{payment_id}.pdf")
 
@@ -116,7 +115,7 @@ def get_statement(
     from_: Annotated[str | None, Query(alias="from", max_length=32)] = None,
     to: DateText = None,
     format: Annotated[str, Query(max_length=8)] = "json",
-    lang: Language = "en",
+    lang: LanguageQuery = "en",
 ) -> Response[Any]:
     """Opening balance, every invoice and payment with a running balance, closing balance.
     `from`/`to` default to the last 90 days; a year-end statement is Jan 1 to Dec 31."""

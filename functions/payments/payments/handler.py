@@ -7,7 +7,7 @@ confirms the SetupIntent with Stripe, and this function reads the result from St
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from portico.bootstrap import services
 from portico.domain.wallet import MethodType, PaymentMethod
-from portico.http.params import IdempotencyKey, RecordId
+from portico.http.params import IdempotencyKey, LanguageQuery, RecordId
 from portico.http.resolver import create_resolver, customer_only
 from portico.http.responses import ItemList, route_responses, saved
 from portico.observability import logger
@@ -28,7 +28,6 @@ principal = customer_only(app)
 svc = services()
 
 PAY = route_responses(400, 401, 402, 403, 404, 409, 503)
-Language = Annotated[Literal["en", "es"], Query()]
 MethodQuery = Annotated[str | None, Query(pattern=r"^pm_[A-Za-z0-9_]{1,100}$")]
 
 
@@ -124,7 +123,7 @@ def add_credit(
 
 @app.get("/v1/me/autopay", tags=["customer"], responses=route_responses(401, 403, 404))
 def get_autopay(
-    payment_method_id: MethodQuery = None, lang: Language = "en"
+    payment_method_id: MethodQuery = None, lang: LanguageQuery = "en"
 ) -> autopay.AutoPayView:
     """AutoPay: on or off, its method, the business's rules, and the authorization text
     (for `payment_method_id`, else the AutoPay or default method) to agree to."""

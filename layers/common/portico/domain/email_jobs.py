@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from portico.domain.common import DomainModel, Email
+from portico.domain.common import DomainModel, Email, Language
 
 
 class LoginLinkRequested(DomainModel):
@@ -22,7 +22,7 @@ class LoginLinkRequested(DomainModel):
     business_id: str
     purpose: Literal["create_login", "magic_link", "reset_password"]
     email: Email
-    language: Literal["en", "es"] = "en"
+    language: Language = "en"
 
 
 class FreshLinkRequested(DomainModel):

@@ -17,7 +17,7 @@ from portico.data.transactions import ConditionsFailed
 from portico.domain.autopay import ActivityEntry
 from portico.domain.billing import CrmInvoiceStatus
 from portico.domain.business import AutoPaySettings, ChargeTiming
-from portico.domain.common import DomainModel
+from portico.domain.common import DomainModel, Language
 from portico.domain.events import DomainEvent, EventType
 from portico.domain.wallet import PaymentMethod, WalletOwner
 from portico.errors import (
@@ -33,7 +33,6 @@ from portico.services.scope import require_tab, session_customer
 from portico.services.wallet import session_owner
 
 TERMS_VERSION = "2026-12-03"
-Language = Literal["en", "es"]
 _SAVE_ATTEMPTS = 3
 
 
