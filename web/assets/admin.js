@@ -238,16 +238,17 @@
     }
   }
 
-  function onEnabledSave() {
-    const region = el("enabled-message");
+  // The confirmation's buttons are in the form: ask outside P.busy, which disables them.
+  function onEnabledSave(event) {
+    event.preventDefault();
     if (!el("portal-enabled").checked && state.settings.enabled) {
-      P.say(region, "");
+      P.say(el("enabled-message"), "");
       el("enabled-save").hidden = true;
       el("enabled-confirm").hidden = false;
       el("enabled-confirm-yes").focus();
       return;
     }
-    return saveEnabled();
+    P.busy(el("enabled-form"), saveEnabled);
   }
 
   function saveTabs() {
@@ -706,7 +707,7 @@
   }
 
   function wireSettings() {
-    onGroupSubmit(el("enabled-form"), onEnabledSave);
+    el("enabled-form").addEventListener("submit", onEnabledSave);
     el("enabled-confirm-yes").addEventListener("click", () => P.busy(el("enabled-form"), saveEnabled));
     el("enabled-confirm-no").addEventListener("click", () => {
       hideEnabledConfirm();
