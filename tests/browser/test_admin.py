@@ -184,7 +184,9 @@ def test_given_a_spanish_browser_when_staff_sign_in_then_the_panels_speak_spanis
         page.locator("#staff-email").fill(staff["email"])
         page.locator("#staff-password").fill(staff["password"])
         page.locator("#staff-form button[type=submit]").click()
-        expect(page.get_by_role("heading", name="Configuración del portal", level=2)).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Configuración del portal", level=2)
+        ).to_be_visible()
         page.get_by_role("button", name="Clientes").click()
         expect(page.get_by_label("Mostrar")).to_be_visible()
         expect(page.locator("#admin-message")).to_contain_text("Clientes mostrados:")

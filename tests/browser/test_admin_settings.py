@@ -305,7 +305,9 @@ def test_given_both_invite_emails_when_staff_edit_one_then_its_preview_reaches_t
     expect(page.locator("#invite-message")).to_have_text("The invite email is saved.")
     saved = runtime.request("GET", "/v1/admin/portal", api_key=admin_key(demo, LAWN)).json()
     assert saved["invite_templates"]["with_payment_method"]["subject"].endswith(marker)
-    assert saved["invite_templates"]["without_payment_method"] == templates["without_payment_method"]
+    assert (
+        saved["invite_templates"]["without_payment_method"] == templates["without_payment_method"]
+    )
 
     # "Send me a preview" sends the email shown.
     me = f"office-{uuid.uuid4().hex[:8]}@example.com"
