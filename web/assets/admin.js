@@ -306,9 +306,17 @@
     el("logo-none").hidden = Boolean(logo);
     preview.hidden = !logo;
     if (logo) {
+      // The public route serves it only while the portal is on: say so rather than show a gap.
+      preview.onerror = () => {
+        preview.hidden = true;
+        el("logo-none").textContent = t("admLogoWhileOff");
+        el("logo-none").hidden = false;
+      };
       preview.src = "/v1/portals/" + encodeURIComponent(settings.slug) + "/logo?v=" + encodeURIComponent(logo.version);
       preview.alt = t("admLogoAlt");
     } else {
+      el("logo-none").textContent = t("admLogoNone");
+      preview.onerror = null;
       preview.removeAttribute("src");
     }
   }
@@ -338,6 +346,7 @@
     if (!file) return;
     P.say(el("logo-message"), "");
     const preview = el("logo-preview");
+    preview.onerror = null;
     preview.src = await readFile(file);
     preview.alt = t("admLogoNewAlt");
     preview.hidden = false;
