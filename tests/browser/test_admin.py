@@ -23,7 +23,7 @@ from tests.e2e.test_payments import Payer, push_invoice
 
 LAWN = "greenleaf-lawn"
 PANELS = [
-    ("Portal address", "#slug-input"),
+    ("Portal settings", "#slug-input"),
     ("Invite email", "#invite-subject"),
     ("Customers", "#customer-table"),
     ("Work requests", "#work-list"),
@@ -47,7 +47,7 @@ def sign_in(page: Page, demo: dict[str, Any]) -> None:
     page.locator("#staff-email").fill(staff["email"])
     page.get_by_label("Password", exact=True).fill(staff["password"])
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Portal address", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Portal settings", level=2)).to_be_visible()
     expect(page.locator("#panel-settings")).not_to_have_attribute("aria-busy", "true")
 
 
@@ -184,7 +184,9 @@ def test_given_a_spanish_browser_when_staff_sign_in_then_the_panels_speak_spanis
         page.locator("#staff-email").fill(staff["email"])
         page.locator("#staff-password").fill(staff["password"])
         page.locator("#staff-form button[type=submit]").click()
-        expect(page.get_by_role("heading", name="Dirección del portal", level=2)).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Configuración del portal", level=2)
+        ).to_be_visible()
         page.get_by_role("button", name="Clientes").click()
         expect(page.get_by_label("Mostrar")).to_be_visible()
         expect(page.locator("#admin-message")).to_contain_text("Clientes mostrados:")

@@ -277,6 +277,14 @@ CALLS = [
     ("admin.js", "get", "/v1/admin/autopay/runs", '"/v1/admin/autopay/runs?limit=50"'),
     ("admin.js", "get", "/v1/admin/autopay/runs/{run_id}", '"/v1/admin/autopay/runs/" +'),
     # admin.js: portal settings and invite templates
+    ("admin.js", "put", "/v1/admin/portal/logo", '"PUT", "/v1/admin/portal/logo"'),
+    ("admin.js", "delete", "/v1/admin/portal/logo", '"DELETE", "/v1/admin/portal/logo"'),
+    (
+        "admin.js",
+        "get",
+        "/v1/portals/{slug}/logo",
+        '"/v1/portals/" + encodeURIComponent(settings.slug)',
+    ),
     ("portico.js", "get", "/v1/portals/{slug}", '"/v1/portals/"'),
     # admin-users.js: portal users, invite funnel
 ]

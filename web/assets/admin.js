@@ -1,5 +1,5 @@
 // The staff pages: /admin (staff sign-in) and /admin/accept?portal={slug}&token= (a staff
-// invite: choose a password), then the admin panels: portal address, invite email, customers
+// invite: choose a password), then the admin panels: portal settings, invite emails, customers
 // (invite them), work requests, reviews and AutoPay runs. Sessions are HttpOnly cookies the
 // API sets (the admin routes accept a staff session as they accept an API key); rules and
 // strings live in portico.js.
@@ -8,7 +8,7 @@
 (function () {
   const P = window.Portico;
   const t = P.t;
-  const state = { token: null, settings: null, customers: [] };
+  const state = { token: null, settings: null, customers: [], drafts: null, shown: "without_payment_method" };
 
   function el(id) {
     return document.getElementById(id);
@@ -97,16 +97,447 @@
     return "USD";
   }
 
+  // --- portal settings: one form per group; each Save sends only its group -------------------
+
+  const TABS = ["invoices", "payments", "statement", "service_history", "estimates", "work_requests", "documents", "reviews"];
+  const MAX_LOGO_BYTES = 200 * 1024;
+  const HTTP_ADDRESS = /^https?:\/\/\S+$/;
+
   async function loadSettings() {
     const settings = await load("/v1/admin/portal");
     if (!settings) return;
     state.settings = settings;
+    for (const form of document.querySelectorAll("#panel-settings form, #panel-invite form")) clearErrors(form);
+    el("portal-enabled").checked = settings.enabled;
+    hideEnabledConfirm();
     el("slug-input").value = settings.slug;
-    const template = settings.invite_templates.without_payment_method;
-    el("invite-subject").value = template.subject;
-    el("invite-body").value = template.message;
-    renderPreview();
+    for (const box of document.querySelectorAll("[data-tab]")) box.checked = settings.tabs[box.dataset.tab] !== false;
+    el("brand-colour").value = settings.branding.primary_color.toLowerCase();
+    showColour(false);
+    el("logo-file").value = "";
+    showLogo(settings);
+    fillContact(settings.contact || {});
+    el("login-password").checked = settings.login_methods.password;
+    el("login-magic").checked = settings.login_methods.magic_link;
+    fillAutopay(settings.autopay);
+    el("credits-enabled").checked = settings.credits.enabled;
+    el("credits-max").value = (settings.credits.max_amount / 100).toFixed(2);
+    el("review-link").value = settings.reviews.public_review_link || "";
+    el("review-threshold").value = String(settings.reviews.threshold);
+    fillTimezones();
+    loadTemplates(settings.invite_templates);
   }
+
+  // A message next to one field (for the browser's checks and the server's 422 alike): it is
+  // added to the field's description, and the field is marked invalid.
+  function markField(field, text) {
+    const id = field.id + "-error";
+    let note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "field-error";
+      (field.closest(".field") || field.closest("fieldset")).append(note);
+    }
+    note.textContent = text;
+    field.setAttribute("aria-invalid", "true");
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(id)) field.setAttribute("aria-describedby", [...described, id].join(" "));
+  }
+
+  function clearErrors(form) {
+    for (const note of form.querySelectorAll(".field-error")) {
+      for (const field of form.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
+        const rest = field.getAttribute("aria-describedby").split(" ").filter((id) => id && id !== note.id);
+        if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+        else field.removeAttribute("aria-describedby");
+      }
+      note.remove();
+    }
+    for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  }
+
+  function labelOf(field) {
+    const label = document.querySelector(`label[for="${field.id}"]`);
+    return label ? label.textContent.trim() : field.name;
+  }
+
+  // Refuses a form in the browser: says why next to the field and in the form's live region.
+  function refuse(region, field, text) {
+    markField(field, text);
+    P.say(region, t("admCheckField", { field: labelOf(field), problem: text }), "error");
+    field.focus();
+    return false;
+  }
+
+  // The field a 422's detail names: its location (["body", "contact", "website"]) without
+  // "body" and list positions, or the nearest group above it that has a field.
+  function fieldFor(form, location) {
+    const parts = (location || []).map(String).filter((part) => part !== "body" && !/^\d+$/.test(part));
+    while (parts.length) {
+      const field = form.querySelector(`[data-path="${parts.join(".")}"]`);
+      if (field) return field;
+      parts.pop();
+    }
+    return null;
+  }
+
+  // PUT one group of settings; says the outcome in the form's live region, next to the field a
+  // 422 names. True when saved.
+  async function saveGroup(form, region, change, savedKey, values) {
+    clearErrors(form);
+    P.say(region, t("working"));
+    const answer = await P.call("PUT", "/v1/admin/portal", change);
+    if (answer.status === 200) {
+      state.settings = answer.data;
+      P.say(region, t(savedKey, values), "success");
+      return true;
+    }
+    if (answer.status === 401) {
+      P.say(region, "");
+      P.say(el("staff-message"), t("sessionExpired"), "error");
+      P.showView(views(), "view-staff-signin", true);
+      return false;
+    }
+    const error = (answer.data && answer.data.error) || {};
+    if (answer.status === 422 && Array.isArray(error.details)) {
+      let first = null;
+      for (const detail of error.details) {
+        const field = fieldFor(form, detail.location);
+        if (!field) continue;
+        markField(field, detail.message || error.message);
+        first = first || field;
+      }
+      if (first) {
+        P.say(region, t("admCheckField", { field: labelOf(first), problem: error.message }), "error");
+        first.focus();
+        return false;
+      }
+    }
+    P.say(region, P.failure(answer).message, "error");
+    return false;
+  }
+
+  function onGroupSubmit(form, work) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      P.busy(form, work);
+    });
+  }
+
+  // On or off: turning the portal off asks first, as customers can then no longer sign in.
+  function hideEnabledConfirm() {
+    el("enabled-confirm").hidden = true;
+    el("enabled-save").hidden = false;
+  }
+
+  async function saveEnabled() {
+    const on = el("portal-enabled").checked;
+    if (await saveGroup(el("enabled-form"), el("enabled-message"), { enabled: on }, on ? "admEnabledOn" : "admEnabledOff")) {
+      hideEnabledConfirm();
+    }
+  }
+
+  // The confirmation's buttons are in the form: ask outside P.busy, which disables them.
+  function onEnabledSave(event) {
+    event.preventDefault();
+    if (!el("portal-enabled").checked && state.settings.enabled) {
+      P.say(el("enabled-message"), "");
+      el("enabled-save").hidden = true;
+      el("enabled-confirm").hidden = false;
+      el("enabled-confirm-yes").focus();
+      return;
+    }
+    P.busy(el("enabled-form"), saveEnabled);
+  }
+
+  function saveTabs() {
+    const tabs = {};
+    for (const box of document.querySelectorAll("[data-tab]")) tabs[box.dataset.tab] = box.checked;
+    return saveGroup(el("tabs-form"), el("tabs-message"), { tabs }, "admTabsSaved");
+  }
+
+  // WCAG contrast of two #rrggbb colours.
+  function contrast(one, two) {
+    const luminance = (hex) => {
+      const linear = [1, 3, 5]
+        .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+        .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+    };
+    const [light, dark] = [luminance(one), luminance(two)].sort((a, b) => b - a);
+    return (light + 0.05) / (dark + 0.05);
+  }
+
+  // The sample button in the colour, and a warning when text on it (in the colour the portal
+  // picks with Portico.textColourOn) or the colour on the white page is hard to see.
+  function colourProblem(colour) {
+    const onColour = contrast(colour, P.textColourOn(colour));
+    if (onColour < 4.5) return t("admColourLowText", { ratio: onColour.toFixed(1) });
+    const onPage = contrast(colour, "#ffffff");
+    if (onPage < 3) return t("admColourLowPage", { ratio: onPage.toFixed(1) });
+    return null;
+  }
+
+  function showColour(announce) {
+    const colour = el("brand-colour").value;
+    const sample = el("brand-sample");
+    sample.style.background = colour;
+    sample.style.borderColor = colour;
+    sample.style.color = P.textColourOn(colour);
+    const problem = colourProblem(colour);
+    const region = el("brand-contrast");
+    if (problem) P.say(region, problem, "error", [el("brand-colour")]);
+    else P.say(region, announce ? t("admColourGood") : "", null, [el("brand-colour")]);
+  }
+
+  function saveColour() {
+    const primary = el("brand-colour").value.toLowerCase();
+    const branding = { ...state.settings.branding, primary_color: primary };
+    const problem = colourProblem(primary);
+    return saveGroup(el("branding-form"), el("branding-message"), { branding }, problem ? "admColourSavedLow" : "admColourSaved");
+  }
+
+  // The logo: the uploaded one (served by the public portal route), or the chosen file's preview.
+  function showLogo(settings) {
+    const preview = el("logo-preview");
+    const logo = settings.logo;
+    el("logo-remove").hidden = !logo;
+    el("logo-none").hidden = Boolean(logo);
+    preview.hidden = !logo;
+    if (logo) {
+      // The public route serves it only while the portal is on: say so rather than show a gap.
+      preview.onerror = () => {
+        preview.hidden = true;
+        el("logo-none").textContent = t("admLogoWhileOff");
+        el("logo-none").hidden = false;
+      };
+      preview.src = "/v1/portals/" + encodeURIComponent(settings.slug) + "/logo?v=" + encodeURIComponent(logo.version);
+      preview.alt = t("admLogoAlt");
+    } else {
+      el("logo-none").textContent = t("admLogoNone");
+      preview.onerror = null;
+      preview.removeAttribute("src");
+    }
+  }
+
+  function readFile(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
+  }
+
+  function chosenLogo() {
+    const input = el("logo-file");
+    const file = input.files && input.files[0];
+    const region = el("logo-message");
+    clearErrors(el("logo-form"));
+    if (!file) return refuse(region, input, t("admLogoChoose")) || null;
+    if (!["image/png", "image/jpeg"].includes(file.type)) return refuse(region, input, t("admLogoType")) || null;
+    if (file.size > MAX_LOGO_BYTES) return refuse(region, input, t("admLogoTooBig")) || null;
+    return file;
+  }
+
+  async function onLogoChosen() {
+    const file = chosenLogo();
+    if (!file) return;
+    P.say(el("logo-message"), "");
+    const preview = el("logo-preview");
+    preview.onerror = null;
+    preview.src = await readFile(file);
+    preview.alt = t("admLogoNewAlt");
+    preview.hidden = false;
+    el("logo-none").hidden = true;
+  }
+
+  async function uploadLogo() {
+    const file = chosenLogo();
+    if (!file) return;
+    const region = el("logo-message");
+    const data = (await readFile(file)).split(",")[1];
+    const answer = await P.call("PUT", "/v1/admin/portal/logo", { content_type: file.type, data });
+    if (answer.status === 200) {
+      state.settings = answer.data;
+      el("logo-file").value = "";
+      showLogo(answer.data);
+      P.say(region, t("admLogoUploaded"), "success");
+    } else {
+      P.say(region, P.failure(answer).message, "error", [el("logo-file")]);
+    }
+  }
+
+  function removeLogo() {
+    P.busy(el("logo-form"), async () => {
+      const region = el("logo-message");
+      const answer = await P.call("DELETE", "/v1/admin/portal/logo");
+      if (answer.status === 200) {
+        state.settings = answer.data;
+        el("logo-file").value = "";
+        showLogo(answer.data);
+        P.say(region, t("admLogoRemoved"), "success");
+        el("logo-file").focus();
+      } else {
+        P.say(region, P.failure(answer).message, "error");
+      }
+    });
+  }
+
+  const ADDRESS_FIELDS = [
+    ["contact-line1", "line1"],
+    ["contact-line2", "line2"],
+    ["contact-city", "city"],
+    ["contact-region", "region"],
+    ["contact-postal", "postal_code"],
+    ["contact-country", "country"],
+  ];
+
+  function fillContact(contact) {
+    el("contact-email").value = contact.email || "";
+    el("contact-phone").value = contact.phone || "";
+    el("contact-website").value = contact.website || "";
+    el("contact-hours").value = contact.hours || "";
+    const address = contact.address || {};
+    for (const [id, name] of ADDRESS_FIELDS) el(id).value = address[name] || "";
+  }
+
+  function saveContact() {
+    const form = el("contact-form");
+    const region = el("contact-message");
+    clearErrors(form);
+    const value = (id) => el(id).value.trim() || null;
+    const contact = {
+      email: value("contact-email"),
+      phone: value("contact-phone"),
+      website: value("contact-website"),
+      hours: value("contact-hours"),
+      address: null,
+    };
+    if (contact.email && !el("contact-email").checkValidity()) return refuse(region, el("contact-email"), t("enterEmail"));
+    if (contact.phone && !/^[0-9+() .-]{3,32}$/.test(contact.phone)) return refuse(region, el("contact-phone"), t("admPhoneInvalid"));
+    if (contact.website && !HTTP_ADDRESS.test(contact.website)) return refuse(region, el("contact-website"), t("admWebsiteInvalid"));
+    const address = {};
+    for (const [id, name] of ADDRESS_FIELDS) address[name] = value(id);
+    if (Object.values(address).some(Boolean)) {
+      if (!address.line1) return refuse(region, el("contact-line1"), t("admAddressNeeds"));
+      if (!address.city) return refuse(region, el("contact-city"), t("admAddressNeeds"));
+      address.country = (address.country || "US").toUpperCase();
+      if (!/^[A-Z]{2}$/.test(address.country)) return refuse(region, el("contact-country"), t("admCountryInvalid"));
+      contact.address = address;
+    }
+    return saveGroup(form, region, { contact }, "admContactSaved");
+  }
+
+  function saveLogin() {
+    const login_methods = { password: el("login-password").checked, magic_link: el("login-magic").checked };
+    const region = el("login-message");
+    clearErrors(el("login-form"));
+    if (!login_methods.password && !login_methods.magic_link) return refuse(region, el("login-password"), t("admLoginNone"));
+    return saveGroup(el("login-form"), region, { login_methods }, "admLoginSaved");
+  }
+
+  function fillAutopay(autopay) {
+    el("autopay-timing").value = autopay.charge_timing;
+    el("autopay-days").value = String(autopay.days_before_due);
+    el("autopay-notice").value = String(autopay.notice_days);
+    el("autopay-retries").value = (autopay.retry_days || []).join(", ");
+    el("autopay-may-disable").checked = autopay.customers_may_disable;
+    el("autopay-locked").value = autopay.locked_message;
+    showTimingDays();
+  }
+
+  function showTimingDays() {
+    el("autopay-days-field").hidden = el("autopay-timing").value !== "before_due";
+  }
+
+  // A whole number from min to max typed in a field, or null.
+  function wholeNumber(id, min, max) {
+    const text = el(id).value.trim();
+    if (!/^\d{1,3}$/.test(text)) return null;
+    const number = parseInt(text, 10);
+    return number >= min && number <= max ? number : null;
+  }
+
+  function saveAutopay() {
+    const region = el("autopay-message");
+    clearErrors(el("autopay-form"));
+    const timing = el("autopay-timing").value;
+    let days = wholeNumber("autopay-days", 1, 30);
+    if (days === null) {
+      if (timing === "before_due") return refuse(region, el("autopay-days"), t("admNumberRange", { min: 1, max: 30 }));
+      days = state.settings.autopay.days_before_due;
+    }
+    const notice = wholeNumber("autopay-notice", 0, 14);
+    if (notice === null) return refuse(region, el("autopay-notice"), t("admNumberRange", { min: 0, max: 14 }));
+    const retryText = el("autopay-retries").value.trim();
+    const retries = retryText ? retryText.split(/[\s,]+/).filter(Boolean) : [];
+    const retryDays = retries.map((part) => (/^\d{1,2}$/.test(part) ? parseInt(part, 10) : 0));
+    if (retryDays.length > 3 || retryDays.some((day) => day < 1 || day > 30)) {
+      return refuse(region, el("autopay-retries"), t("admRetriesInvalid"));
+    }
+    const locked = el("autopay-locked").value.trim();
+    if (!locked) return refuse(region, el("autopay-locked"), t("admLockedEmpty"));
+    const autopay = {
+      charge_timing: timing,
+      days_before_due: days,
+      notice_days: notice,
+      retry_days: retryDays,
+      customers_may_disable: el("autopay-may-disable").checked,
+      locked_message: locked,
+    };
+    return saveGroup(el("autopay-form"), region, { autopay }, "admAutopaySaved");
+  }
+
+  function saveCredits() {
+    const region = el("credits-message");
+    clearErrors(el("credits-form"));
+    const text = el("credits-max").value.trim().replace(/,/g, "");
+    const cents = /^\d{1,6}(\.\d{1,2})?$/.test(text) ? Math.round(parseFloat(text) * 100) : NaN;
+    if (!(cents >= 50 && cents <= 10000000)) return refuse(region, el("credits-max"), t("admCreditsInvalid"));
+    const credits = { enabled: el("credits-enabled").checked, max_amount: cents };
+    return saveGroup(el("credits-form"), region, { credits }, "admCreditsSaved");
+  }
+
+  function saveReviews() {
+    const region = el("reviews-message");
+    const link = el("review-link");
+    clearErrors(el("reviews-form"));
+    const address = link.value.trim();
+    if (address && !/^https:\/\/\S+$/.test(address)) return refuse(region, link, t("admReviewLinkInvalid"));
+    const reviews = { public_review_link: address || null, threshold: parseInt(el("review-threshold").value, 10) };
+    return saveGroup(el("reviews-form"), region, { reviews }, "admReviewsSaved");
+  }
+
+  // The time zone: the admin API takes it but does not return it, so the list starts at "choose".
+  function fillTimezones() {
+    const select = el("timezone-select");
+    if (select.options.length) return;
+    const choose = document.createElement("option");
+    choose.value = "";
+    choose.textContent = t("admTimezoneChoose");
+    select.append(choose);
+    const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+    for (const zone of zones) {
+      const option = document.createElement("option");
+      option.value = zone;
+      option.textContent = zone.replace(/_/g, " ");
+      select.append(option);
+    }
+  }
+
+  function saveTimezone() {
+    const select = el("timezone-select");
+    const region = el("timezone-message");
+    clearErrors(el("timezone-form"));
+    if (!select.value) return refuse(region, select, t("admTimezoneNone"));
+    return saveGroup(el("timezone-form"), region, { timezone: select.value }, "admTimezoneSaved", {
+      zone: select.value.replace(/_/g, " "),
+    });
+  }
+
+  // --- the portal address ------------------------------------------------------------------
 
   function showSuggestions(suggestions) {
     const list = el("slug-suggestions");
@@ -179,6 +610,39 @@
     });
   }
 
+  // --- the invite emails: two templates, one shown at a time, each with its draft ------------
+
+  function shownTemplate() {
+    return document.querySelector('input[name="invite-which"]:checked').value;
+  }
+
+  function loadTemplates(templates) {
+    state.drafts = {
+      with_payment_method: { ...templates.with_payment_method },
+      without_payment_method: { ...templates.without_payment_method },
+    };
+    el("invite-language").value = templates.language || "en";
+    showTemplate(shownTemplate());
+  }
+
+  function keepDraft() {
+    state.drafts[state.shown] = { subject: el("invite-subject").value, message: el("invite-body").value };
+  }
+
+  function showTemplate(which) {
+    state.shown = which;
+    el("invite-subject").value = state.drafts[which].subject;
+    el("invite-body").value = state.drafts[which].message;
+    clearErrors(el("invite-form"));
+    renderPreview();
+  }
+
+  function onTemplateSwitch(event) {
+    keepDraft();
+    showTemplate(event.target.value);
+    P.say(el("invite-message"), "");
+  }
+
   // The preview fills the placeholders with an example customer and business.
   function fill(text) {
     return text
@@ -189,32 +653,41 @@
   }
 
   function renderPreview() {
+    el("preview-which").textContent = t("admPreviewOf_" + state.shown);
     el("preview-subject").textContent = fill(el("invite-subject").value);
     el("preview-body").textContent = fill(el("invite-body").value);
   }
 
-  function templateChange() {
-    const templates = { ...state.settings.invite_templates };
-    templates.without_payment_method = { subject: el("invite-subject").value.trim(), message: el("invite-body").value.trim() };
-    return { invite_templates: templates };
-  }
-
   async function saveTemplate(region) {
-    const subject = el("invite-subject");
-    const body = el("invite-body");
-    for (const field of [subject, body]) {
-      if (!field.value.trim()) {
-        P.say(region, t("admInviteEmpty"), "error", [field]);
-        field.focus();
+    keepDraft();
+    const form = el("invite-form");
+    clearErrors(form);
+    // An empty field of the other email: show that one, so the field can be filled.
+    for (const which of [state.shown, ...Object.keys(state.drafts).filter((key) => key !== state.shown)]) {
+      for (const [id, name] of [["invite-subject", "subject"], ["invite-body", "message"]]) {
+        if (state.drafts[which][name].trim()) continue;
+        if (which !== state.shown) {
+          el(which === "with_payment_method" ? "invite-which-with" : "invite-which-without").checked = true;
+          showTemplate(which);
+        }
+        markField(el(id), t("admInviteEmpty"));
+        P.say(region, t("admInviteEmptyOf", { which: t("admPreviewOf_" + which) }), "error");
+        el(id).focus();
         return false;
       }
     }
-    const answer = await P.call("PUT", "/v1/admin/portal", templateChange());
+    const trimmed = (draft) => ({ subject: draft.subject.trim(), message: draft.message.trim() });
+    const invite_templates = {
+      language: el("invite-language").value,
+      with_payment_method: trimmed(state.drafts.with_payment_method),
+      without_payment_method: trimmed(state.drafts.without_payment_method),
+    };
+    const answer = await P.call("PUT", "/v1/admin/portal", { invite_templates });
     if (answer.status === 200) {
       state.settings = answer.data;
       return true;
     }
-    P.say(region, P.failure(answer).message, "error", [subject, body]);
+    P.say(region, P.failure(answer).message, "error", [el("invite-subject"), el("invite-body")]);
     return false;
   }
 
@@ -235,11 +708,43 @@
       if (!(await saveTemplate(region))) return;
       const answer = await P.call("POST", "/v1/admin/portal/preview-invite", {
         to_email: email.value.trim(),
-        template: "without_payment_method",
+        template: state.shown,
       });
       if (answer.status === 202) P.say(region, t("admPreviewSent", { email: email.value.trim() }), "success", [email]);
       else P.say(region, P.failure(answer).message, "error", [email]);
     });
+  }
+
+  function wireSettings() {
+    el("enabled-form").addEventListener("submit", onEnabledSave);
+    el("enabled-confirm-yes").addEventListener("click", () => P.busy(el("enabled-form"), saveEnabled));
+    el("enabled-confirm-no").addEventListener("click", () => {
+      hideEnabledConfirm();
+      el("portal-enabled").checked = true;
+      P.say(el("enabled-message"), t("admEnabledKept"));
+      el("portal-enabled").focus();
+    });
+    el("slug-check").addEventListener("click", onSlugCheck);
+    el("slug-form").addEventListener("submit", onSlugSave);
+    onGroupSubmit(el("tabs-form"), saveTabs);
+    el("brand-colour").addEventListener("input", () => showColour(false));
+    el("brand-colour").addEventListener("change", () => showColour(true));
+    onGroupSubmit(el("branding-form"), saveColour);
+    el("logo-file").addEventListener("change", onLogoChosen);
+    onGroupSubmit(el("logo-form"), uploadLogo);
+    el("logo-remove").addEventListener("click", removeLogo);
+    onGroupSubmit(el("contact-form"), saveContact);
+    onGroupSubmit(el("login-form"), saveLogin);
+    el("autopay-timing").addEventListener("change", showTimingDays);
+    onGroupSubmit(el("autopay-form"), saveAutopay);
+    onGroupSubmit(el("credits-form"), saveCredits);
+    onGroupSubmit(el("reviews-form"), saveReviews);
+    onGroupSubmit(el("timezone-form"), saveTimezone);
+    el("invite-form").addEventListener("submit", onTemplateSave);
+    for (const radio of document.querySelectorAll('input[name="invite-which"]')) radio.addEventListener("change", onTemplateSwitch);
+    el("invite-subject").addEventListener("input", renderPreview);
+    el("invite-body").addEventListener("input", renderPreview);
+    el("preview-form").addEventListener("submit", onPreviewSend);
   }
 
   function portalState(customer) {
@@ -596,12 +1101,7 @@
       button.addEventListener("click", () => openPanel(button.dataset.panel, true));
     }
     for (const panel of Object.values(PANELS)) if (panel.wire) panel.wire();
-    el("slug-check").addEventListener("click", onSlugCheck);
-    el("slug-form").addEventListener("submit", onSlugSave);
-    el("invite-form").addEventListener("submit", onTemplateSave);
-    el("invite-subject").addEventListener("input", renderPreview);
-    el("invite-body").addEventListener("input", renderPreview);
-    el("preview-form").addEventListener("submit", onPreviewSend);
+    wireSettings();
     el("customer-filter").addEventListener("change", loadCustomers);
     el("customer-all").addEventListener("change", (event) => {
       for (const box of document.querySelectorAll(".customer-pick:not(:disabled)")) box.checked = event.target.checked;
