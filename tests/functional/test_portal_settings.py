@@ -195,3 +195,25 @@ def test_given_last_active_key_then_it_cannot_be_revoked(biz):
     assert response.status == 409
     assert response.json()["error"]["code"] == "last_api_key"
     assert call("GET", "/v1/admin/portal", api_key=biz.api_key).status == 200
+
+
+def test_given_the_admin_settings_when_read_and_the_zone_changed_then_zone_and_currency_show(biz):
+    read = call("GET", "/v1/admin/portal", api_key=biz.api_key).json()
+    assert (read["timezone"], read["currency"]) == ("America/Chicago", "USD")
+
+    changed = enable(biz, timezone="America/Los_Angeles")
+    again = call("GET", "/v1/admin/portal", api_key=biz.api_key).json()
+
+    assert changed["timezone"] == again["timezone"] == "America/Los_Angeles"
+    assert again["currency"] == "USD"
+    unchanged = enable(biz)  # nothing new: the same answer
+    assert unchanged["timezone"] == "America/Los_Angeles"
+
+
+def test_given_the_business_zone_when_sent_back_unchanged_then_the_settings_are_not_rewritten(
+    biz,
+):
+    first = enable(biz)
+    again = enable(biz, timezone=first["timezone"])
+
+    assert again["updated_at"] == first["updated_at"]

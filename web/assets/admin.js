@@ -92,9 +92,9 @@
     return P.formatDate((iso || "").slice(0, 10), null, "medium");
   }
 
-  // The admin API does not say the business's currency next to a run; the demo's is USD.
+  // The business's currency (fixed when it was provisioned), from its settings.
   function currency() {
-    return "USD";
+    return state.settings.currency;
   }
 
   // --- portal settings: one form per group; each Save sends only its group -------------------
@@ -124,7 +124,7 @@
     el("credits-max").value = (settings.credits.max_amount / 100).toFixed(2);
     el("review-link").value = settings.reviews.public_review_link || "";
     el("review-threshold").value = String(settings.reviews.threshold);
-    fillTimezones();
+    fillTimezones(settings.timezone);
     loadTemplates(settings.invite_templates);
   }
 
@@ -510,28 +510,29 @@
     return saveGroup(el("reviews-form"), region, { reviews }, "admReviewsSaved");
   }
 
-  // The time zone: the admin API takes it but does not return it, so the list starts at "choose".
-  function fillTimezones() {
+  // The time zone: every zone the browser knows, the business's chosen (added if the browser
+  // spells it differently, so saving another group never changes it).
+  function fillTimezones(current) {
     const select = el("timezone-select");
-    if (select.options.length) return;
-    const choose = document.createElement("option");
-    choose.value = "";
-    choose.textContent = t("admTimezoneChoose");
-    select.append(choose);
-    const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-    for (const zone of zones) {
-      const option = document.createElement("option");
-      option.value = zone;
-      option.textContent = zone.replace(/_/g, " ");
-      select.append(option);
+    if (!select.options.length) {
+      const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+      for (const zone of zones) select.append(zoneOption(zone));
     }
+    if (![...select.options].some((option) => option.value === current)) select.prepend(zoneOption(current));
+    select.value = current;
+  }
+
+  function zoneOption(zone) {
+    const option = document.createElement("option");
+    option.value = zone;
+    option.textContent = zone.replace(/_/g, " ");
+    return option;
   }
 
   function saveTimezone() {
     const select = el("timezone-select");
     const region = el("timezone-message");
     clearErrors(el("timezone-form"));
-    if (!select.value) return refuse(region, select, t("admTimezoneNone"));
     return saveGroup(el("timezone-form"), region, { timezone: select.value }, "admTimezoneSaved", {
       zone: select.value.replace(/_/g, " "),
     });
@@ -913,6 +914,7 @@
   async function loadRuns() {
     el("run-detail").hidden = true;
     if (!state.settings) state.settings = await load("/v1/admin/portal");
+    if (!state.settings) return; // load() said why
     const data = await load("/v1/admin/autopay/runs?limit=50");
     if (!data) return;
     const list = el("run-list");

@@ -16,6 +16,7 @@ from portico.domain.autopay import AutoPayRun, AutoPayRunDetail
 from portico.domain.billing import InvoiceRecord, InvoiceView
 from portico.domain.business import (
     MAX_LOGO_REQUEST_BYTES,
+    AdminPortal,
     ApiKey,
     IssuedApiKey,
     LogoUpload,
@@ -61,12 +62,12 @@ def _business_id() -> str:
 
 
 @app.get("/v1/admin/portal", tags=["admin"], responses=READ)
-def get_portal() -> PortalSettings:
-    return portals.get_portal(svc, _business_id())
+def get_portal() -> AdminPortal:
+    return portals.admin_portal(svc, _business_id())
 
 
 @app.put("/v1/admin/portal", tags=["admin"], responses=WRITE)
-def put_portal(changes: PortalChanges) -> PortalSettings:
+def put_portal(changes: PortalChanges) -> AdminPortal:
     return portals.update_portal(svc, _business_id(), changes)
 
 

@@ -125,6 +125,15 @@ class PortalRepository:
             return None
         return to_portal(item)
 
+    def with_business(self, business_id: str) -> tuple[PortalSettings, Business] | None:
+        """The portal and its business (one BatchGetItem)."""
+        keys = [PortalSettingsItem.keys(business_id), BusinessItem.keys(business_id)]
+        found: dict[type, Any] = {type(item): item for item in PorticoItem.batch_get(keys)}
+        portal, business = found.get(PortalSettingsItem), found.get(BusinessItem)
+        if portal is None or business is None:
+            return None
+        return to_portal(portal), _business(business)
+
     def find_by_slug(self, slug: str) -> tuple[PortalSettings, str] | None:
         """The portal at this address and its business's name (one Query on GSI1)."""
         pk, sk = PortalSettingsItem.slug_index_keys(slug)

@@ -192,6 +192,14 @@ class PortalSettings(DomainModel):
         return {} if value is None else value
 
 
+class AdminPortal(PortalSettings):
+    """`GET|PUT /v1/admin/portal`: the settings with the business's time zone (changed with
+    them) and currency (fixed when the business was provisioned), which the admin pages show."""
+
+    timezone: str
+    currency: str
+
+
 class PortalChanges(DomainModel):
     """A change to the portal settings; fields left out keep their current value."""
 

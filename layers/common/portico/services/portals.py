@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from portico.bootstrap import Services
 from portico.data.repositories import SlugTakenError
 from portico.domain.business import (
+    AdminPortal,
     Business,
     NewBusiness,
     PortalChanges,
@@ -168,10 +169,26 @@ def get_portal(svc: Services, business_id: str) -> PortalSettings:
     return portal
 
 
-def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> PortalSettings:
+def _with_business(svc: Services, business_id: str) -> tuple[PortalSettings, Business]:
+    found = svc.portals.with_business(business_id)
+    if found is None:
+        raise NotFoundError("No such business.")
+    return found
+
+
+def _admin_view(portal: PortalSettings, business: Business, timezone: str) -> AdminPortal:
+    return AdminPortal(**portal.model_dump(), timezone=timezone, currency=business.currency)
+
+
+def admin_portal(svc: Services, business_id: str) -> AdminPortal:
+    """The settings as the admin pages show them (one BatchGetItem)."""
+    portal, business = _with_business(svc, business_id)
+    return _admin_view(portal, business, business.timezone)
+
+
+def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> AdminPortal:
     """Apply the given changes; a new slug follows the same rules as at provisioning."""
-    business = get_business(svc, business_id)
-    current = get_portal(svc, business_id)
+    current, business = _with_business(svc, business_id)
     given = changes.model_dump(exclude_none=True)
     if not given:
         raise ValidationFailedError("Nothing to change.", code="empty_change")
@@ -184,7 +201,7 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Po
         exclude={"updated_at"}
     )
     if unchanged and new_timezone is None:
-        return current
+        return _admin_view(current, business, business.timezone)
     hints = _address_hints(business)
     if updated.slug != current.slug and slug_problem(updated.slug) == "reserved":
         raise _slug_error(svc, updated.slug, "reserved", hints)
@@ -192,7 +209,7 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Po
         svc.portals.save(updated, business.name, previous=current, timezone=new_timezone)
     except SlugTakenError as error:
         raise _slug_error(svc, updated.slug, "taken", hints) from error
-    return updated
+    return _admin_view(updated, business, new_timezone or business.timezone)
 
 
 def enabled_portal(svc: Services, slug: str) -> tuple[PortalSettings, str]:
