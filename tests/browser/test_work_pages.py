@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import new_context
+from tests.browser.conftest import VIEWPORTS
 from tests.browser.journeys import (
     SLUG,
     Invited,
@@ -345,16 +345,31 @@ def test_a_customer_files_a_request_with_a_photo_and_sees_the_offices_answer(
     assert_accessible(page)
 
 
-def test_in_spanish_a_customer_accepts_an_estimate_and_files_a_request(
+def test_in_spanish_under_the_pages_own_csp_a_customer_accepts_an_estimate_and_sends_a_photo(
     browser: Browser, runtime: Runtime, demo: dict[str, Any]
 ):
+    """A Spanish-speaking browser, with the content security policy enforced (the other
+    tests bypass it to inject axe-core): the photo's upload to the bucket is allowed."""
     invited = invited_customer(runtime, demo)
     estimate_id, number = push_estimate(runtime, demo, invited)
-    context = new_context(browser, runtime, "phone")
+    context = browser.new_context(
+        base_url=runtime.base_url,
+        viewport=VIEWPORTS["phone"],
+        locale="es-ES",
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(10_000)
     try:
         page = context.new_page()
-        accept_invite(page, invited)
-        page.locator("#language-switch").click()
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda entry: (
+                refused.append(entry.text) if "Content Security Policy" in entry.text else None
+            ),
+        )
+        accept_invite(page, invited, password_label="Contraseña nueva")
         expect(page.locator("html")).to_have_attribute("lang", "es")
 
         page.get_by_role("link", name="1 presupuesto por revisar").click()
@@ -386,12 +401,25 @@ def test_in_spanish_a_customer_accepts_an_estimate_and_files_a_request(
         page.get_by_label("¿Qué necesita?").fill("Limpieza de filtro")
         page.get_by_label("Describa el trabajo").fill("El agua está turbia.")
         expect(page.locator("#request-counter")).to_have_text("20 de 5000 caracteres")
+        page.get_by_label("Fotos (opcional)").set_input_files(
+            [
+                {"name": "filtro.png", "mimeType": "image/png", "buffer": PNG},
+                {"name": "lista.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"},
+            ]
+        )
+        expect(page.locator("#request-photo-list > li").nth(1)).to_have_text(
+            "lista.pdf: no es una foto. Elija una imagen JPEG, PNG, WebP o HEIC."
+        )
+        page.get_by_label("Fotos (opcional)").set_input_files(
+            {"name": "filtro.png", "mimeType": "image/png", "buffer": PNG}
+        )
         page.get_by_role("button", name="Enviar solicitud").click()
         expect(page.locator("#request-message")).to_have_text(
             "Se envió su solicitud «Limpieza de filtro». Nos pondremos en contacto."
         )
         expect(page.locator("#requests-list .badge")).to_have_text("Recibida")
-        assert_accessible(page)
+        page.wait_for_function(IMAGES_LOADED, arg="#requests-list .visit-photos img")
+        assert refused == []
     finally:
         context.close()
 
