@@ -27,6 +27,7 @@ from tests.browser.journeys import (
     invited_customer,
     screenshot,
 )
+from tests.browser.test_keyboard_and_axe import tab_to
 from tests.e2e.portal import admin_key
 from tests.e2e.runtime import Runtime, business
 
@@ -79,9 +80,18 @@ def push_estimate(
     return estimate_id, number
 
 
-def assert_accessible(page: Page) -> None:
+def assert_accessible(page: Page, viewport: str | None = None) -> None:
+    """No serious or critical axe-core violation; on the phone, nothing scrolls sideways from
+    360 px wide."""
     violations = axe_violations(page)
     assert violations == [], violations
+    if viewport == "phone":
+        size = page.viewport_size
+        page.set_viewport_size({"width": 360, "height": 780})
+        wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        if size:
+            page.set_viewport_size(size)
+        assert not wide, "the page scrolls sideways at 360 px"
 
 
 def test_a_customer_accepts_an_estimate_with_a_signature_and_pays_its_deposit(
@@ -98,7 +108,7 @@ def test_a_customer_accepts_an_estimate_with_a_signature_and_pays_its_deposit(
     expect(item).to_contain_text("$800.00")
     expect(item.locator(".badge")).to_have_text("Open")
     expect(item).to_contain_text("Valid until")
-    assert_accessible(page)
+    assert_accessible(page, viewport)
 
     # The estimate: lines, totals, the deposit and the notes, as typed
     item.get_by_role("link", name=f"Estimate {number}").click()
@@ -108,7 +118,7 @@ def test_a_customer_accepts_an_estimate_with_a_signature_and_pays_its_deposit(
     expect(page.locator("#estimate-totals")).to_contain_text("Deposit$250.00")
     expect(page.locator("#estimate-notes")).to_have_text("Parts <b>ordered</b> on acceptance.")
     screenshot(page, "estimate", viewport)
-    assert_accessible(page)
+    assert_accessible(page, viewport)
 
     # Accepting asks for the signature, then for the agreement, each said in the live region
     accept = page.get_by_role("button", name="Accept estimate")
@@ -149,7 +159,7 @@ def test_a_customer_accepts_an_estimate_with_a_signature_and_pays_its_deposit(
     expect(status).to_be_focused()
     expect(page.locator("#estimate-totals")).to_contain_text("Deposit paid$250.00")
     expect(page.locator("#estimate-deposit-form")).to_be_hidden()
-    assert_accessible(page)
+    assert_accessible(page, viewport)
 
     # The business sees the signature
     record = runtime.request(
@@ -272,7 +282,7 @@ def test_a_customer_files_a_request_with_a_photo_and_sees_the_offices_answer(
     page.get_by_role("navigation", name="Portal").get_by_role("link", name="Requests").click()
     expect(page.locator("#requests-heading")).to_be_focused()
     expect(page.locator("#requests-status")).to_have_text("No requests yet.")
-    assert_accessible(page)
+    assert_accessible(page, viewport)
 
     # An empty form says what is missing, one thing at a time
     send = page.get_by_role("button", name="Send request")
@@ -342,7 +352,35 @@ def test_a_customer_files_a_request_with_a_photo_and_sees_the_offices_answer(
     item = page.locator("#requests-list > li", has_text="Pump repair")
     expect(item.locator(".badge")).to_have_text("Scheduled")
     expect(item.locator(".notice")).to_have_text("Our note: Diego comes Tuesday morning.")
-    assert_accessible(page)
+    assert_accessible(page, viewport)
+
+
+def test_an_estimate_is_accepted_with_the_keyboard_alone(
+    page: Page, runtime: Runtime, demo: dict[str, Any]
+):
+    invited = invited_customer(runtime, demo)
+    _, number = push_estimate(runtime, demo, invited)
+    accept_invite(page, invited)
+
+    # Estimates from the menu, the estimate from the list, each by Tab and Enter
+    tab_to(page, "nav a[data-page=estimates]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#estimates-heading")).to_be_focused()
+    tab_to(page, "#estimates-list a")
+    page.keyboard.press("Enter")
+    expect(page.locator("#estimate-heading")).to_have_text(f"Estimate {number}")
+
+    # Sign, tick with Space, accept with Enter: the outcome takes the focus
+    tab_to(page, "#estimate-signature")
+    page.keyboard.type(invited.customer.name)
+    tab_to(page, "#estimate-agree")
+    page.keyboard.press("Space")
+    tab_to(page, "#estimate-accept-form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#estimate-status")).to_be_focused()
+    expect(page.locator("#estimate-status")).to_have_text(
+        f"You accepted estimate {number}. Thank you!"
+    )
 
 
 def test_in_spanish_under_the_pages_own_csp_a_customer_accepts_an_estimate_and_sends_a_photo(
