@@ -193,6 +193,36 @@ def test_a_deposit_card_that_needs_3d_secure_comes_back_to_the_estimate(
     expect(page.locator("#estimate-heading")).to_have_text(f"Estimate {number}")
 
 
+def test_a_failed_3d_secure_on_a_deposit_charges_nothing_and_offers_the_deposit_again(
+    page: Page, runtime: Runtime, demo: dict[str, Any]
+):
+    invited = invited_customer(runtime, demo)
+    estimate_id, _ = push_estimate(runtime, demo, invited, deposit=10_000)
+    accept_invite(page, invited)
+    page.goto(f"/p/{SLUG}/billing")
+    add_card(page, "pm_card_authenticationRequired")
+    page.goto(f"/p/{SLUG}/estimates/{estimate_id}")
+    page.get_by_label("Your full name, as your signature").fill("Pat Doe")
+    page.get_by_label("I accept this estimate, and my typed name is my signature").check()
+    page.get_by_role("button", name="Accept estimate").click()
+
+    page.get_by_role("button", name="Pay deposit of $100.00").click()
+    page.wait_for_url(re.compile(r"/_fake/authenticate\?"))
+    page.get_by_role("button", name="Fail authentication").click()
+
+    status = page.locator("#estimate-status")
+    expect(status).to_have_text(
+        "Your bank did not confirm the payment, so nothing was charged. "
+        "Try again or choose another card."
+    )
+    expect(status).to_be_focused()
+    expect(page.get_by_role("button", name="Pay deposit of $100.00")).to_be_visible()
+    shown = runtime.request(
+        "GET", f"/v1/admin/estimates/{estimate_id}", api_key=admin_key(demo, SLUG)
+    ).json()
+    assert shown["deposit_paid"] == 0
+
+
 def test_a_customer_declines_an_estimate_with_a_reason_and_asks_for_changes_to_another(
     page: Page, runtime: Runtime, demo: dict[str, Any]
 ):

@@ -334,8 +334,17 @@
     if (outcome !== "succeeded") {
       P.say(region, t("payAuthFailed"), "error");
       region.focus();
-      const estimate = work.estimate;
-      if (estimate) await offerDeposit(estimate);
+      // The failed payment lets go of the deposit when Stripe's answer arrives: offer it again then.
+      let estimate = work.estimate;
+      for (let tries = 0; estimate && estimate.deposit_in_progress && tries < 20; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const answer = await P.call("GET", estimatePath(id));
+        if (expired(answer)) return;
+        if (answer.status === 200) estimate = answer.data;
+      }
+      if (!estimate) return;
+      renderEstimate(estimate);
+      if (!estimate.deposit_in_progress) await offerDeposit(estimate);
       return;
     }
     P.say(region, t("payChecking"));
