@@ -354,6 +354,13 @@ def test_a_customer_files_a_request_with_a_photo_and_sees_the_offices_answer(
     photos.set_input_files({"name": "pump.png", "mimeType": "image/png", "buffer": PNG})
     expect(listed).to_have_text(["pump.png: ready"])
     screenshot(page, "requests", viewport)
+
+    # Switching language keeps the draft, and says the photo's state in the new language
+    page.locator("#language-switch").click()
+    expect(listed).to_have_text(["pump.png: lista"])
+    expect(page.get_by_label("¿Qué necesita?")).to_have_value("Pump repair")
+    page.locator("#language-switch").click()
+    expect(listed).to_have_text(["pump.png: ready"])
     send.click()
     expect(message).to_have_text(
         f"Your request “Pump repair” was sent. We{APOSTROPHE}ll be in touch."

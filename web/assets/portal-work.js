@@ -211,6 +211,7 @@
     }
     const message = P.failure(answer).message;
     if (answer.status === 409) {
+      P.say(region, "", null, fields);
       const fresh = await loadEstimate(work.estimate.estimate_id);
       const status = el("estimate-status");
       P.say(status, message, "error");
@@ -434,18 +435,25 @@
     return /\.heic$/i.test(file.name) ? "image/heic" : "";
   }
 
+  // A photo's line is kept as a string key and its values, so it is said in the language
+  // chosen when it shows (the page may switch language with a draft in the form).
   function photoError(file, type) {
-    if (!PHOTO_TYPES.has(type)) return t("photoNotImage", { name: file.name });
-    if (file.size > MAX_PHOTO_BYTES) return t("photoTooLarge", { name: file.name });
-    if (file.size === 0) return t("photoEmpty", { name: file.name });
+    if (!PHOTO_TYPES.has(type)) return { key: "photoNotImage", values: { name: file.name } };
+    if (file.size > MAX_PHOTO_BYTES) return { key: "photoTooLarge", values: { name: file.name } };
+    if (file.size === 0) return { key: "photoEmpty", values: { name: file.name } };
     return null;
+  }
+
+  function said(line) {
+    return line.text || t(line.key, line.values);
   }
 
   function renderPhotos() {
     const list = el("request-photo-list");
     list.replaceChildren();
     for (const photo of work.photos) {
-      const item = node("li", photo.error || photo.progress || t("photoReady", { name: photo.file.name }));
+      const line = photo.error || photo.progress || { key: "photoReady", values: { name: photo.file.name } };
+      const item = node("li", said(line));
       if (photo.error) item.className = "is-error";
       list.append(item);
     }
@@ -468,12 +476,12 @@
   // the file last). Its id is kept, so a retry of the request does not upload it again.
   async function uploadPhoto(photo) {
     if (photo.photoId) return true;
-    photo.progress = t("photoUploading", { name: photo.file.name });
+    photo.progress = { key: "photoUploading", values: { name: photo.file.name } };
     renderPhotos();
     const grant = await P.call("POST", "/v1/me/work-requests/photos", { content_type: photo.type, size: photo.file.size });
     if (expired(grant)) return false;
     if (grant.status !== 201) {
-      photo.error = P.failure(grant).message;
+      photo.error = { text: P.failure(grant).message };
       renderPhotos();
       return false;
     }
@@ -489,12 +497,12 @@
     }
     if (!ok) {
       photo.progress = null;
-      photo.error = t("photoUploadFailed", { name: photo.file.name });
+      photo.error = { key: "photoUploadFailed", values: { name: photo.file.name } };
       renderPhotos();
       return false;
     }
     photo.photoId = grant.data.photo_id;
-    photo.progress = t("photoUploaded", { name: photo.file.name });
+    photo.progress = { key: "photoUploaded", values: { name: photo.file.name } };
     renderPhotos();
     return true;
   }
@@ -559,11 +567,10 @@
     });
   }
 
+  // A draft stays in the form while the person moves around the portal (or switches
+  // language); it is cleared once it is sent.
   function showRequests() {
     const form = el("request-form");
-    form.reset();
-    work.photos = [];
-    work.requestKey = null;
     renderPhotos();
     updateCounter();
     P.say(el("request-message"), "", null, form.querySelectorAll("input, textarea"));
