@@ -108,6 +108,7 @@ def test_a_customer_accepts_an_estimate_with_a_signature_and_pays_its_deposit(
     expect(item).to_contain_text("$800.00")
     expect(item.locator(".badge")).to_have_text("Open")
     expect(item).to_contain_text("Valid until")
+    screenshot(page, "estimates", viewport)
     assert_accessible(page, viewport)
 
     # The estimate: lines, totals, the deposit and the notes, as typed

@@ -184,6 +184,7 @@
     pageLink(el("estimate-back"), "estimates");
     for (const form of ["estimate-accept-form", "estimate-decline-form", "estimate-change-form"]) el(form).reset();
     for (const message of ["estimate-accept-message", "estimate-decline-message", "estimate-change-message"]) P.say(el(message), "");
+    for (const field of ["estimate-signature", "estimate-agree", "estimate-decline-reason", "estimate-change-text"]) el(field).removeAttribute("aria-invalid");
     P.say(region, t("working"));
     // Back from the bank's page (3-D Secure): the address names the deposit's payment.
     const payment = params.get("payment");
