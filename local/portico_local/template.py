@@ -207,16 +207,16 @@ def stream_sources(template: dict[str, Any] | None = None) -> list[StreamSource]
 
 def page_headers(media_origin: str, path: Path = TEMPLATE) -> dict[str, str]:
     """The security headers CloudFront adds to every page (`WebSecurityHeaders`), with the
-    media bucket's address in the content security policy replaced by `media_origin` (where
+    media bucket's addresses in the content security policy replaced by `media_origin` (where
     this runtime's presigned links point)."""
     policy = load_template(path)["Resources"]["WebSecurityHeaders"]["Properties"]
     config = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     csp = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
     hsts = config["StrictTransportSecurity"]
+    for name in ("DomainName", "RegionalDomainName"):
+        csp = csp.replace(f"https://${{MediaBucket.{name}}}", media_origin)
     return {
-        "content-security-policy": " ".join(
-            csp.replace("https://${MediaBucket.RegionalDomainName}", media_origin).split()
-        ),
+        "content-security-policy": " ".join(csp.split()),
         "strict-transport-security": f"max-age={hsts['AccessControlMaxAgeSec']}"
         + ("; includeSubDomains" if hsts.get("IncludeSubdomains") else "")
         + ("; preload" if hsts.get("Preload") else ""),

@@ -250,6 +250,21 @@ CALLS = [
         '"/v1/me/documents/" + encodeURIComponent',
     ),
     # portal-work.js: estimates and work requests
+    ("portal-work.js", "get", "/v1/me/estimates", '"/v1/me/estimates?limit=100"'),
+    ("portal-work.js", "get", "/v1/me/estimates/{estimate_id}", '"/v1/me/estimates/" +'),
+    ("portal-work.js", "post", "/v1/me/estimates/{estimate_id}/accept", '"/accept"'),
+    ("portal-work.js", "post", "/v1/me/estimates/{estimate_id}/decline", '"/decline"'),
+    (
+        "portal-work.js",
+        "post",
+        "/v1/me/estimates/{estimate_id}/change-request",
+        '"/change-request"',
+    ),
+    ("portal-work.js", "post", "/v1/me/estimates/{estimate_id}/deposit", '"/deposit"'),
+    ("portal-work.js", "get", "/v1/me/work-requests", '"/v1/me/work-requests?limit=100"'),
+    ("portal-work.js", "post", "/v1/me/work-requests", '"POST", "/v1/me/work-requests",'),
+    ("portal-work.js", "post", "/v1/me/work-requests/photos", '"/v1/me/work-requests/photos"'),
+    ("portal-work.js", "get", "/v1/me/payment-methods", "portal.loadMethods()"),
     ("admin.js", "post", "/v1/portals/{slug}/staff-login", '"/staff-login"'),
     # portal-account.js: statement, notifications, profile, activity
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),

@@ -298,7 +298,8 @@
     }
     const estimates = dashboard.open_estimate_count;
     if (estimates > 0 && hasTab("estimates")) {
-      badges.append(node("li", estimates === 1 ? t("openEstimateBadge") : t("openEstimatesBadge", { count: estimates })));
+      const link = pageLink(node("a", estimates === 1 ? t("openEstimateBadge") : t("openEstimatesBadge", { count: estimates })), "estimates");
+      badges.append(wrap("li", link));
     }
     if (dashboard.credit_balance > 0) badges.append(node("li", t("creditBadge", { amount: money(dashboard.credit_balance) })));
     badges.hidden = badges.childElementCount === 0;
