@@ -79,13 +79,15 @@
     const start = document.createElement("button");
     start.type = "button";
     start.className = "secondary";
-    start.textContent = t(kind === "invite" ? "admUsersResend" : "admUsersReset");
-    start.setAttribute("aria-label", t(kind === "invite" ? "admUsersResendFor" : "admUsersResetFor", { name }));
+    // "Resend" once an invite went out; a customer never invited gets their first one.
+    const label = kind === "reset" ? "admUsersReset" : user.portal_access === "invited" ? "admUsersResend" : "admUsersSend";
+    start.textContent = t(label);
+    start.setAttribute("aria-label", t(label + "For", { name }));
     const confirm = document.createElement("form");
     confirm.className = "stack confirm";
     confirm.hidden = true;
     const question = document.createElement("p");
-    question.textContent = t(kind === "invite" ? "admUsersResendConfirm" : "admUsersResetConfirm", {
+    question.textContent = t(label + "Confirm", {
       name,
       email: user.email,
     });
