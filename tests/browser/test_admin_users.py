@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.browser.conftest import new_context
 from tests.browser.journeys import axe_violations, screenshot
@@ -251,3 +251,31 @@ def test_given_a_spanish_browser_then_the_funnel_and_the_users_speak_spanish(
         assert page.evaluate("document.documentElement.lang") == "es"
     finally:
         context.close()
+
+
+def test_given_more_users_than_a_page_when_show_more_then_the_next_ones_follow_in_focus(
+    page: Page, demo: dict[str, Any]
+):
+    # Pages of three instead of 25, so the demo's seven customers take three pages
+    def small_pages(route: Route) -> None:
+        route.continue_(url=route.request.url.replace("limit=25", "limit=3"))
+
+    page.route("**/v1/admin/portal-users?*", small_pages)
+    sign_in(page, demo)
+    open_users(page)
+    expect(page.locator(".user-card")).to_have_count(3)
+    expect(page.locator("#users-message")).to_have_text("Portal users shown: 3.")
+
+    page.get_by_role("button", name="Show more").click()
+
+    expect(page.locator(".user-card")).to_have_count(6)
+    expect(page.locator(".user-card h4").nth(3)).to_be_focused()
+    expect(page.locator("#users-message")).to_have_text("Portal users shown: 6.")
+
+    # A filter starts the list again from its first page
+    with page.expect_response(lambda answer: "filter=with_portal_account" in answer.url):
+        page.get_by_label("Show users").select_option("with_portal_account")
+    expect(page.locator("#users-list")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".user-card").first).to_contain_text("Maria Lopez")
+    for card in page.locator(".user-card").all():
+        expect(card).to_contain_text("Has a login")
