@@ -274,7 +274,7 @@ def test_given_more_users_than_a_page_when_show_more_then_the_next_ones_follow_i
 
     # A filter starts the list again from its first page
     with page.expect_response(lambda answer: "filter=with_portal_account" in answer.url):
-        page.get_by_label("Show users").select_option("with_portal_account")
+        page.get_by_label("Filter users").select_option("with_portal_account")
     expect(page.locator("#users-list")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator(".user-card").first).to_contain_text("Maria Lopez")
     for card in page.locator(".user-card").all():
