@@ -302,6 +302,20 @@ CALLS = [
     ),
     ("portico.js", "get", "/v1/portals/{slug}", '"/v1/portals/"'),
     # admin-users.js: portal users, invite funnel
+    ("admin-users.js", "get", "/v1/admin/invite-funnel", '"/v1/admin/invite-funnel"'),
+    ("admin-users.js", "get", "/v1/admin/portal-users", '"/v1/admin/portal-users?limit="'),
+    (
+        "admin-users.js",
+        "post",
+        "/v1/admin/portal-users/{customer_id}/resend-invite",
+        '"/resend-invite"',
+    ),
+    (
+        "admin-users.js",
+        "post",
+        "/v1/admin/portal-users/{customer_id}/password-reset",
+        '"/password-reset"',
+    ),
 ]
 
 

@@ -130,6 +130,7 @@ CASES = {
     ),
     "POST /v1/admin/invites": ("/v1/admin/invites", {"customer_ids": ["cust-1"]}, "own"),
     "GET /v1/admin/portal-users": ("/v1/admin/portal-users", None, "empty"),
+    "GET /v1/admin/invite-funnel": ("/v1/admin/invite-funnel", None, "own"),
     "POST /v1/admin/portal-users/{customer_id}/resend-invite": (
         "/v1/admin/portal-users/cust-1/resend-invite",
         None,
@@ -232,6 +233,18 @@ def test_given_b_key_when_listing_customers_then_never_sees_a_customers(two_busi
 
     assert names_b == ["Bea"]
     assert names_a == ["Ana Lopez"]
+
+
+def test_given_a_customers_with_logins_when_b_reads_its_funnel_then_none_are_counted(
+    two_businesses,
+):
+    a, b = two_businesses  # A's cust-1 has a login (the fixture signed Ana up)
+
+    b_funnel = call("GET", "/v1/admin/invite-funnel", api_key=b.api_key).json()
+    a_funnel = call("GET", "/v1/admin/invite-funnel", api_key=a.api_key).json()
+
+    assert set(b_funnel.values()) == {0}
+    assert (a_funnel["customers"], a_funnel["account_created"]) == (1, 1)
 
 
 def test_given_a_cursor_from_a_when_b_uses_it_then_400(two_businesses):

@@ -35,6 +35,7 @@ def test_public_portal_page_is_one_query(biz, aws_calls):
         ("/v1/admin/customers", "dynamodb:Query"),
         ("/v1/admin/invoices", "dynamodb:Query"),
         ("/v1/admin/portal", "dynamodb:BatchGetItem"),  # the settings and the business
+        ("/v1/admin/invite-funnel", "dynamodb:Query"),
     ],
 )
 def test_admin_read_is_one_request_plus_the_key_check(biz, aws_calls, path, operation):

@@ -52,6 +52,7 @@ CASES = {
     ),
     "POST /v1/admin/invites": ("/v1/admin/invites", {"customer_ids": ["cust-1", "cust-2"]}, "own"),
     "GET /v1/admin/portal-users": ("/v1/admin/portal-users", None, "empty"),
+    "GET /v1/admin/invite-funnel": ("/v1/admin/invite-funnel", None, "own"),
     "POST /v1/admin/portal-users/{customer_id}/resend-invite": (
         "/v1/admin/portal-users/cust-2/resend-invite",
         None,

@@ -18,6 +18,7 @@ from portico.domain.common import ID_PATTERN
 from portico.domain.customer import CustomerFilter
 from portico.domain.invitations import (
     EmailQueued,
+    InviteFunnel,
     InviteOutcome,
     InvitePreviewRequest,
     InviteRequest,
@@ -70,6 +71,14 @@ def list_portal_users(
     """Every customer with their portal account state: not invited, invited or active."""
     page = invitations.list_portal_users(svc, _business_id(), filter, limit, cursor)
     return ItemList[PortalUser].of(page)
+
+
+@app.get("/v1/admin/invite-funnel", tags=["invites"], responses=READ)
+def invite_funnel() -> InviteFunnel:
+    """The invite funnel: customers, invited, account created, payment method saved and
+    AutoPay on. Each step counts the customers who reached it and every step before it, so
+    each count is at most the one before it (the field descriptions say what each counts)."""
+    return invitations.invite_funnel(svc, _business_id())
 
 
 @app.post(

@@ -277,3 +277,22 @@ class PortalUser(DomainModel):
     @classmethod
     def of(cls, customer: Customer) -> PortalUser:
         return cls(**{name: getattr(customer, name) for name in cls.model_fields})
+
+
+class InviteFunnel(DomainModel):
+    """How far the business's customers have come in the portal (DESIGN section 3). Each
+    step counts the customers who reached it and every step before it, so each count is at
+    most the one before it."""
+
+    customers: int = Field(description="Every customer of the business.")
+    invited: int = Field(
+        description="Customers who were sent a create-login link: an invite from the business "
+        "or their own signup. Those who created an account since are still counted."
+    )
+    account_created: int = Field(description="Invited customers who have a portal login.")
+    payment_method_saved: int = Field(
+        description="Customers with a login and at least one saved card or bank account."
+    )
+    autopay_on: int = Field(
+        description="Customers with a login, a saved payment method and AutoPay on."
+    )

@@ -22,6 +22,7 @@ from portico.domain.email_jobs import (
 from portico.domain.invitations import (
     MAX_INVITES,
     EmailQueued,
+    InviteFunnel,
     InviteOutcome,
     InvitePreviewRequest,
     InviteRequest,
@@ -224,6 +225,12 @@ def list_portal_users(
     """The business's customers with their portal account state, one page at a time."""
     page = svc.customers.list(business_id, which, limit, cursor)
     return Page(items=[PortalUser.of(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+def invite_funnel(svc: Services, business_id: str) -> InviteFunnel:
+    """How many customers were invited, created a login, saved a payment method and turned
+    AutoPay on, each step a subset of the one before it."""
+    return svc.customers.funnel(business_id)
 
 
 # --- staff ---------------------------------------------------------------------------------
