@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from portico_local.demo import SPARKLING_TZ
 from tests.browser.conftest import new_context
@@ -205,11 +205,31 @@ def test_a_profile_edit_is_kept_a_bad_phone_is_refused_and_the_activity_shows_bo
     no_serious_violations(page)
     screenshot(page, "profile-error", viewport)
 
+    # When the server refuses a field the browser let through, its 422 shows beside that field
+    def refuse_city(route: Route) -> None:
+        if route.request.method != "PATCH":
+            return route.continue_()
+        detail = {"location": ["body", "billing_address", "city"], "message": "Unknown city."}
+        return route.fulfill(
+            status=422,
+            json={"error": {"code": "validation_error", "message": "No.", "details": [detail]}},
+        )
+
+    page.route("**/v1/me/profile", refuse_city)
+    phone.fill("+1 512 555 0142")
+    page.get_by_label("Same as the service address").uncheck()
+    page.get_by_label("Street address").fill("PO Box 42")
+    page.get_by_label("City").fill("Nowhere")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#profile-city-error")).to_have_text("Unknown city.")
+    expect(page.get_by_label("City")).to_be_focused()
+    expect(page.get_by_label("City")).to_have_attribute("aria-invalid", "true")
+    expect(phone).to_have_attribute("aria-invalid", "false")
+    page.unroute("**/v1/me/profile", refuse_city)
+
     # When they give a good phone, a contact person and a billing address, and save
     phone.fill("+1 512 555 0142")
     page.get_by_label("Contact person (optional)").fill("Sam Rivera")
-    page.get_by_label("Same as the service address").uncheck()
-    page.get_by_label("Street address").fill("PO Box 42")
     page.get_by_label("City").fill("Austin")
     page.get_by_label("State", exact=True).fill("TX")
     page.get_by_label("ZIP code").fill("78701")
