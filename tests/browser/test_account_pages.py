@@ -267,6 +267,27 @@ def test_a_profile_edit_is_kept_a_bad_phone_is_refused_and_the_activity_shows_bo
     screenshot(page, "activity", viewport)
 
 
+def test_the_activity_log_pages_with_show_more(page: Page, runtime: Runtime, demo: dict[str, Any]):
+    # Given a customer whose log has more than one page (20 entries) of changes
+    invited = invited_customer(runtime, demo)
+    accept_invite(page, invited)
+    for number in range(21):
+        changed = page.request.patch("/v1/me/profile", data={"contact_name": f"Helper {number}"})
+        assert changed.status == 200, changed.text()
+
+    # When they open Activity, the newest 20 show, then "Show more" brings the rest
+    page.goto(f"/p/{SLUG}/activity")
+    entries = page.locator("#activity-list > li")
+    expect(entries).to_have_count(20)
+    expect(entries.first).to_contain_text("Profile changed")
+    more = page.get_by_role("button", name="Show more")
+    more.click()
+    expect(entries).to_have_count(22)  # 21 changes and the sign-in
+    expect(entries.nth(20)).to_be_focused()
+    expect(entries.last).to_contain_text("When you created your login")
+    expect(more).to_be_hidden()
+
+
 def test_contact_us_shows_the_business_details_with_links(
     page: Page, runtime: Runtime, demo: dict[str, Any], viewport: str
 ):
