@@ -135,10 +135,11 @@
     const from = el("statement-from");
     const to = el("statement-to");
     const region = el("statement-message");
+    P.say(region, "", null, [from, to]);
     const problem = rangeProblem(from.value, to.value);
     if (problem) {
       el("statement-body").hidden = true;
-      const fields = problem === "statementFromAfterTo" || problem === "statementTooLong" ? [from, to] : problem === "statementFuture" ? [to] : [from, to];
+      const fields = problem === "statementFuture" ? [to] : [from, to];
       P.say(region, t(problem, { today: P.formatDate(today(), undefined, "medium") }), "error", fields);
       fields[0].focus();
       return;
@@ -538,8 +539,9 @@
     const answer = await P.call("GET", query);
     if (expired(answer)) return;
     if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
-    const first = answer.data.items.length ? activityItem(answer.data.items[0]) : null;
-    for (const [index, entry] of answer.data.items.entries()) list.append(index === 0 ? first : activityItem(entry));
+    const items = answer.data.items.map(activityItem);
+    list.append(...items);
+    const first = items[0];
     activityCursor = answer.data.next_cursor || null;
     more.hidden = !activityCursor;
     P.say(region, list.childElementCount ? (cursor ? t("activityMoreShown", { count: answer.data.items.length }) : "") : t("activityEmpty"));
