@@ -339,6 +339,9 @@ def test_a_us_bank_account_is_added_through_the_bank_form(
         "STRIPE TEST BANK account ending 6789 is saved."
     )
     expect(page.locator("#wallet-list")).to_contain_text("STRIPE TEST BANK account ending 6789")
+    no_serious_violations(page)
+    no_sideways_scroll(page)
+    screenshot(page, "billing-bank-account", viewport)
 
 
 def test_the_account_pages_speak_spanish(browser: Browser, runtime: Runtime, demo: dict[str, Any]):
