@@ -808,9 +808,10 @@
     return stripeScript.then(() => window.Stripe(keys.publishable_key, keys.stripe_account ? { stripeAccount: keys.stripe_account } : {}));
   }
 
-  // Add a card: a SetupIntent from Portico, confirmed by the customer with Stripe. With the
-  // fake (local runtime) its card form opens and comes back to `next`; with Stripe, the
-  // Payment Element is mounted here and confirmSetup runs in the page.
+  // Add a card (or, with `type` us_bank_account, a US bank account): a SetupIntent from
+  // Portico, confirmed by the customer with Stripe. With the fake (local runtime) its card or
+  // bank form opens and comes back to `next`; with Stripe, the Payment Element is mounted
+  // here and confirmSetup runs in the page.
   async function startAddCard(next, type) {
     const bank = type === "us_bank_account"; // a US bank account: the same steps, its own form
     const region = next === "pay" ? el("pay-message") : el("billing-status");
