@@ -24,6 +24,7 @@ from tests.browser.journeys import (
     invited_customer,
     screenshot,
 )
+from tests.browser.test_keyboard_and_axe import tab_to
 from tests.e2e.portal import admin_key
 from tests.e2e.runtime import Runtime
 
@@ -170,12 +171,16 @@ def test_notification_choices_are_kept_and_the_locked_ones_stay_on(
     no_sideways_scroll(page)
     screenshot(page, "notifications", viewport)
 
-    # When they take news by email, reminders by text, and invoices off, and save
-    page.locator("#notice-marketing-email").check()
+    # When they take news by email (with the keyboard alone), reminders by text, and invoices
+    # off, and save with the keyboard
+    tab_to(page, "#notice-marketing-email")
+    page.keyboard.press("Space")
     page.locator("#notice-service_reminders-sms").check()
     page.locator("#notice-invoices-email").uncheck()
-    page.get_by_role("button", name="Save choices").click()
+    tab_to(page, "#notifications-form button[type=submit]")
+    page.keyboard.press("Enter")
     expect(page.locator("#notifications-status")).to_have_text("Your choices are saved.")
+    expect(page.locator("#notifications-status")).to_be_focused()
 
     # Then after a reload the choices are still there, and the locked ones still on
     page.reload()
