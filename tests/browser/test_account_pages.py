@@ -344,6 +344,10 @@ def test_a_us_bank_account_is_added_through_the_bank_form(
         "STRIPE TEST BANK account ending 6789 is saved."
     )
     expect(page.locator("#wallet-list")).to_contain_text("STRIPE TEST BANK account ending 6789")
+    # And AutoPay offers it to charge
+    expect(page.get_by_label("Card or bank account to charge")).to_contain_text(
+        "STRIPE TEST BANK account ending 6789"
+    )
     no_serious_violations(page)
     no_sideways_scroll(page)
     screenshot(page, "billing-bank-account", viewport)

@@ -948,7 +948,7 @@
       return;
     }
     const cards = state.methods;
-    el("autopay-state").textContent = cards.length ? t("autopayIsOff") : t("autopayIsOff") + " " + t("autopayNeedsCard");
+    el("autopay-state").textContent = cards.length ? t("autopayIsOff") : t("autopayIsOff") + " " + t("autopayNeedsMethod");
     if (!cards.length) return;
     const select = el("autopay-method");
     select.replaceChildren();

@@ -389,6 +389,8 @@
       saveBankButton: "Save bank account",
       openingBankForm: "Opening the secure bank account form…",
       bankCanceled: "No bank account was added.",
+      autopayMethodAny: "Card or bank account to charge",
+      autopayNeedsMethod: "Add a card or a bank account to turn on AutoPay.",
     },
 
     // Spanish: every string of the customer portal (the admin pages' are in their own section
@@ -753,6 +755,8 @@
       saveBankButton: "Guardar la cuenta bancaria",
       openingBankForm: "Abriendo el formulario seguro de cuenta bancaria…",
       bankCanceled: "No se agregó ninguna cuenta bancaria.",
+      autopayMethodAny: "Tarjeta o cuenta bancaria a cobrar",
+      autopayNeedsMethod: "Agregue una tarjeta o una cuenta bancaria para activar el pago automático.",
     },
   };
   // --- admin pages (issue 8, admin part): the panels after staff sign-in --------------------
