@@ -267,6 +267,12 @@ CALLS = [
     ("portal-work.js", "get", "/v1/me/payment-methods", "portal.loadMethods()"),
     ("admin.js", "post", "/v1/portals/{slug}/staff-login", '"/staff-login"'),
     # portal-account.js: statement, notifications, profile, activity
+    ("portal-account.js", "get", "/v1/me/statement", '"/v1/me/statement?"'),
+    ("portal-account.js", "get", "/v1/me/preferences", '"GET", "/v1/me/preferences"'),
+    ("portal-account.js", "put", "/v1/me/preferences", '"PUT", "/v1/me/preferences"'),
+    ("portal-account.js", "get", "/v1/me/profile", '"GET", "/v1/me/profile"'),
+    ("portal-account.js", "patch", "/v1/me/profile", '"PATCH", "/v1/me/profile"'),
+    ("portal-account.js", "get", "/v1/me/activity", '"/v1/me/activity?limit=20"'),
     ("admin.js", "post", "/v1/auth/accept", '"/v1/auth/accept"'),
     ("admin.js", "post", "/v1/auth/resend-link", '"/v1/auth/resend-link"'),
     ("admin.js", "post", "/v1/auth/logout", '"/v1/auth/logout"'),

@@ -66,6 +66,18 @@
     return [address.line1, address.line2, cityLine].filter(Boolean).join(", ");
   }
 
+  // The business's contact details into a <dl>: the foot of every page and the Contact page.
+  function fillContact(list) {
+    const contact = (state.portal && state.portal.contact) || {};
+    list.replaceChildren();
+    const website = contact.website && /^https?:\/\//.test(contact.website) ? contact.website : null;
+    addContact(list, t("contactEmail"), contact.email, contact.email && "mailto:" + contact.email);
+    addContact(list, t("contactPhone"), contact.phone, contact.phone && "tel:" + contact.phone.replace(/[^0-9+]/g, ""));
+    addContact(list, t("contactWebsite"), contact.website, website);
+    addContact(list, t("contactAddress"), formatAddress(contact.address), null);
+    addContact(list, t("contactHours"), contact.hours, null); // issue 8, web2: opening hours
+  }
+
   function showPortal(portal) {
     state.portal = portal;
     document.title = t("portalTitle", { business: portal.business_name });
@@ -82,15 +94,7 @@
       logo.alt = t("logoAlt", { business: portal.business_name });
       logo.hidden = false;
     }
-    const contact = portal.contact || {};
-    const list = el("portal-contact");
-    list.replaceChildren();
-    const website = contact.website && /^https?:\/\//.test(contact.website) ? contact.website : null;
-    addContact(list, t("contactEmail"), contact.email, contact.email && "mailto:" + contact.email);
-    addContact(list, t("contactPhone"), contact.phone, contact.phone && "tel:" + contact.phone.replace(/[^0-9+]/g, ""));
-    addContact(list, t("contactWebsite"), contact.website, website);
-    addContact(list, t("contactAddress"), formatAddress(contact.address), null);
-    addContact(list, t("contactHours"), contact.hours, null); // issue 8, web2: opening hours
+    fillContact(el("portal-contact"));
     el("portal-contact-section").hidden = false;
 
     // A business may offer only one way to sign in.
@@ -816,18 +820,20 @@
     return stripeScript.then(() => window.Stripe(keys.publishable_key, keys.stripe_account ? { stripeAccount: keys.stripe_account } : {}));
   }
 
-  // Add a card: a SetupIntent from Portico, confirmed by the customer with Stripe. With the
-  // fake (local runtime) its card form opens and comes back to `next`; with Stripe, the
-  // Payment Element is mounted here and confirmSetup runs in the page.
-  async function startAddCard(next) {
+  // Add a card (or, with `type` us_bank_account, a US bank account): a SetupIntent from
+  // Portico, confirmed by the customer with Stripe. With the fake (local runtime) its card or
+  // bank form opens and comes back to `next`; with Stripe, the Payment Element is mounted
+  // here and confirmSetup runs in the page.
+  async function startAddCard(next, type) {
+    const bank = type === "us_bank_account"; // a US bank account: the same steps, its own form
     const region = next === "pay" ? el("pay-message") : el("billing-status");
-    P.say(region, t("openingCardForm"));
-    const answer = await P.call("POST", "/v1/me/payment-methods/setup", { type: "card" });
+    P.say(region, t(bank ? "openingBankForm" : "openingCardForm"));
+    const answer = await P.call("POST", "/v1/me/payment-methods/setup", { type: bank ? type : "card" });
     if (expired(answer)) return;
     if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
     const setup = answer.data;
     const config = await stripeConfig();
-    const back = window.location.origin + P.portalPath(state.slug, next === "pay" ? "pay" : "billing");
+    const back = window.location.origin + P.portalPath(state.slug, next === "pay" ? "pay" : "billing") + (bank ? "?adding=bank" : "");
     if (config.card_form) {
       window.location.assign(config.card_form + "?" + stripeParams(setup, back));
       return;
@@ -846,7 +852,8 @@
       await saveCard(result.setupIntent.id, region);
       await showBilling(new URLSearchParams());
     };
-    el("add-card-button").textContent = t("saveCardButton");
+    el("add-card-button").textContent = t(bank ? "saveBankButton" : "saveCardButton");
+    el("add-bank-button").hidden = true;
   }
 
   async function saveCard(setupIntentId, region) {
@@ -875,7 +882,7 @@
     for (const id of ["autopay-form", "autopay-off-form", "autopay-locked"]) el(id).hidden = true;
     el("wallet-list").replaceChildren();
     el("autopay-state").textContent = t("working");
-    if (params.get("redirect_status") === "canceled") P.say(region, t("cardCanceled"));
+    if (params.get("redirect_status") === "canceled") P.say(region, t(params.get("adding") === "bank" ? "bankCanceled" : "cardCanceled"));
     else if (params.has("setup_intent")) await finishCardSetup(params, region);
     else if (!state.confirmCard) P.say(region, "");
     const [methods, autopay] = await Promise.all([
@@ -888,6 +895,7 @@
     state.autopay = autopay.status === 200 ? autopay.data : null;
     renderAutopay();
     el("add-card-button").textContent = t(state.confirmCard ? "saveCardButton" : "addCardButton");
+    el("add-bank-button").hidden = Boolean(state.confirmCard);
   }
 
   function renderWallet() {
@@ -952,7 +960,7 @@
       return;
     }
     const cards = state.methods;
-    el("autopay-state").textContent = cards.length ? t("autopayIsOff") : t("autopayIsOff") + " " + t("autopayNeedsCard");
+    el("autopay-state").textContent = cards.length ? t("autopayIsOff") : t("autopayIsOff") + " " + t("autopayNeedsMethod");
     if (!cards.length) return;
     const select = el("autopay-method");
     select.replaceChildren();
@@ -1253,6 +1261,7 @@
       if (event.target.name === "rating") P.say(el("review-message"), "", null, el("review-form").querySelectorAll("input[name=rating]"));
     });
     el("add-card-form").addEventListener("submit", onAddCard);
+    el("add-bank-button").addEventListener("click", () => P.busy(el("add-card-form"), () => startAddCard("billing", "us_bank_account")));
     el("autopay-form").addEventListener("submit", onAutopayOn);
     el("autopay-method").addEventListener("change", onAutopayMethod);
     el("autopay-accept").addEventListener("change", () => {
@@ -1302,6 +1311,7 @@
     radio,
     confirmWithBank,
     render,
+    fillContact,
   };
 
   document.addEventListener("DOMContentLoaded", start);

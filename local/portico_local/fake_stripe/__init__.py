@@ -50,8 +50,9 @@ Implemented
   `Stripe-Signature` (`webhooks.py`); non-2xx or no answer is retried after each of
   `webhook_retry_delays`, then dropped. Connected accounts' events carry `account`.
 - Browser pages (`pages.py`), for the portal in the local runtime: `/_fake/card-form`
-  confirms a SetupIntent with a test card the customer picks (what the Payment Element
-  does), `/_fake/authenticate` answers 3-D Secure for a PaymentIntent; both take the
+  confirms a SetupIntent with a test card the customer picks, or, for a SetupIntent that
+  takes only `us_bank_account`, with the test bank account typed in (what the Payment
+  Element does), `/_fake/authenticate` answers 3-D Secure for a PaymentIntent; both take the
   publishable key and the intent's `client_secret` and redirect to `return_url` as Stripe.js
   does.
 - Test controls: `inject(Fault(...))` / `POST /_fake/faults {"status": 429|5xx, "count",

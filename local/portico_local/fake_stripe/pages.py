@@ -7,6 +7,11 @@
   with the publishable key does, then redirects to `return_url` with Stripe's parameters
   (`setup_intent`, `setup_intent_client_secret`, `redirect_status=succeeded`). A card that
   declines when saved shows Stripe's message on the form, as the Payment Element does.
+- The same address, for a SetupIntent that takes only `us_bank_account`, is the bank-account
+  form (what the Payment Element's "US bank account" tab does): the account holder's name,
+  routing number 110000000 and one of Stripe's test account numbers (listed on the form, with
+  what each does when a debit settles). The fake makes the PaymentMethod and confirms the
+  SetupIntent with it, then redirects the same way; a refused number stays on the form.
 - `/_fake/authenticate`: the 3-D Secure page for a PaymentIntent that `requires_action`
   (`client_secret`, `key`, `account`, `return_url`): "Complete" or "Fail" authentication,
   then back to `return_url` with `payment_intent` and `redirect_status`.
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from portico_local.fake_stripe import testdata
 from portico_local.fake_stripe.api import public
 from portico_local.fake_stripe.errors import StripeError
 
@@ -68,6 +74,18 @@ TEST_CARDS: list[tuple[str, str, dict[str, str]]] = [
     ),
 ]
 
+# (account number, what it does when a debit settles): Stripe's documented test accounts.
+TEST_BANK_ACCOUNTS: list[tuple[str, dict[str, str]]] = [
+    ("000123456789", {"en": "succeeds", "es": "se aprueba"}),
+    ("000111111113", {"en": "fails: account closed", "es": "falla: cuenta cerrada"}),
+    ("000111111116", {"en": "fails: no such account", "es": "falla: la cuenta no existe"}),
+    ("000222222227", {"en": "fails: insufficient funds", "es": "falla: fondos insuficientes"}),
+    (
+        "000333333335",
+        {"en": "fails: debit not authorized", "es": "falla: débito no autorizado"},
+    ),
+]
+
 WORDS = {
     "en": {
         "card_title": "Add a card (test mode)",
@@ -81,6 +99,16 @@ WORDS = {
         "complete": "Complete authentication",
         "fail": "Fail authentication",
         "bad": "This link is not valid any more. Go back to the portal and try again.",
+        "bank_title": "Add a bank account (test mode)",
+        "bank_intro": "This is the local runtime's fake Stripe. Enter routing number "
+        "110000000 and one of Stripe's test account numbers below; the numbers go to the "
+        "fake Stripe, never to the portal's server.",
+        "holder": "Account holder's name",
+        "routing": "Routing number",
+        "account_number": "Account number",
+        "test_accounts": "Test account numbers",
+        "save_bank": "Save bank account",
+        "need_holder": "Enter the account holder's name.",
     },
     "es": {
         "card_title": "Agregar una tarjeta (modo de prueba)",
@@ -94,6 +122,16 @@ WORDS = {
         "complete": "Completar la autenticación",
         "fail": "Fallar la autenticación",
         "bad": "Este enlace ya no es válido. Vuelva al portal e inténtelo de nuevo.",
+        "bank_title": "Agregar una cuenta bancaria (modo de prueba)",
+        "bank_intro": "Este es el Stripe simulado del entorno local. Ingrese el número de ruta "
+        "110000000 y uno de los números de cuenta de prueba de Stripe de abajo; los números "
+        "van al Stripe simulado, nunca al servidor del portal.",
+        "holder": "Nombre del titular de la cuenta",
+        "routing": "Número de ruta",
+        "account_number": "Número de cuenta",
+        "test_accounts": "Números de cuenta de prueba",
+        "save_bank": "Guardar la cuenta bancaria",
+        "need_holder": "Ingrese el nombre del titular de la cuenta.",
     },
 }
 
@@ -119,6 +157,8 @@ def handle(fake: FakeStripe, method: str, path: str, query: str, body: str) -> P
         intent = _intent(fake, kind, params)
     except StripeError as error:
         return _page(400, lang, WORDS[lang]["bad"], _error(error.body["message"]))
+    if path == CARD_FORM and "card" not in intent.get("payment_method_types", ["card"]):
+        return _bank_form(fake, method, params, intent, lang, return_url)
     if path == CARD_FORM:
         return _card_form(fake, method, params, intent, lang, return_url)
     return _authenticate(fake, method, params, intent, lang, return_url)
@@ -189,6 +229,77 @@ def _card_form(
     return _page(200, lang, words["card_title"], content)
 
 
+def _bank_form(
+    fake: FakeStripe,
+    method: str,
+    params: dict[str, str],
+    intent: dict[str, Any],
+    lang: str,
+    return_url: str,
+) -> PageAnswer:
+    words = WORDS[lang]
+    message = ""
+    holder = params.get("holder", "").strip()
+    routing = params.get("routing_number", testdata.TEST_ROUTING_NUMBER).strip()
+    number = params.get("account_number", "").strip()
+    if method == "POST":
+        if not holder:
+            message = _error(words["need_holder"])
+        else:
+            try:
+                with fake.lock:
+                    account = fake.api.account(params.get("account") or None)
+                    bank = fake.api.create_payment_method(
+                        account,
+                        {
+                            "type": "us_bank_account",
+                            "us_bank_account": {
+                                "account_number": number,
+                                "routing_number": routing,
+                            },
+                            "billing_details": {"name": holder},
+                        },
+                    )
+                    fake.api.confirm_setup_intent(
+                        account, intent["id"], {"payment_method": bank["id"]}
+                    )
+            except StripeError as error:
+                message = _error(error.body["message"])
+            else:
+                return _back(
+                    return_url,
+                    {
+                        "setup_intent": intent["id"],
+                        "setup_intent_client_secret": intent["client_secret"],
+                        "redirect_status": "succeeded",
+                    },
+                )
+    accounts = "\n".join(
+        f'<li><span class="number">{number_}</span> {html.escape(what[lang])}</li>'
+        for number_, what in TEST_BANK_ACCOUNTS
+    )
+    cancel = _with(return_url, {"redirect_status": "canceled"})
+    content = f"""
+<p>{html.escape(words["bank_intro"])}</p>
+{message}
+<form method="post" action="{CARD_FORM}">
+{_hidden(params)}
+<p><label for="holder">{html.escape(words["holder"])}</label>
+<input id="holder" name="holder" autocomplete="name" required value="{html.escape(holder)}"></p>
+<p><label for="routing_number">{html.escape(words["routing"])}</label>
+<input id="routing_number" name="routing_number" inputmode="numeric" required
+ value="{html.escape(routing)}"></p>
+<p><label for="account_number">{html.escape(words["account_number"])}</label>
+<input id="account_number" name="account_number" inputmode="numeric" required
+ aria-describedby="test-accounts" value="{html.escape(number)}"></p>
+<button type="submit">{html.escape(words["save_bank"])}</button>
+</form>
+<h2 id="test-accounts">{html.escape(words["test_accounts"])}</h2>
+<ul>{accounts}</ul>
+<p><a href="{html.escape(cancel)}">{html.escape(words["cancel"])}</a></p>"""
+    return _page(200, lang, words["bank_title"], content)
+
+
 def _authenticate(
     fake: FakeStripe,
     method: str,
@@ -255,6 +366,9 @@ fieldset{border:1px solid #6b7480;border-radius:.375rem;padding:.5rem 1rem}
 .card{display:flex;gap:.5rem;align-items:center;min-height:2.75rem}
 .card input{width:1.25rem;height:1.25rem;flex:none;margin:0}
 .number{font-family:ui-monospace,monospace;font-weight:600}
+label{display:block;font-weight:600}
+input:not([type=radio]){font:inherit;min-height:2.75rem;width:100%;box-sizing:border-box;
+padding:.5rem;border:1px solid #6b7480;border-radius:.375rem}
 button{font:inherit;min-height:2.75rem;margin:1rem .5rem 0 0;padding:.5rem 1rem;
 border-radius:.375rem;background:#4b45c6;color:#fff;border:2px solid #4b45c6;font-weight:600}
 button.secondary{background:#fff;color:#1b1f24;border:1px solid #6b7480}
