@@ -26,15 +26,15 @@ LAWN = "greenleaf-lawn"
 
 @pytest.fixture
 def lawn_without_payments(runtime: Runtime, demo: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Greenleaf Lawn with its Payments and Service history tabs off (the browser tests use
-    only Sparkling Pools otherwise); turned back on afterwards."""
+    """Greenleaf Lawn with its Payments, Service history and Estimates tabs off; turned back
+    on afterwards."""
     key = business(demo, LAWN)["admin_api_key"]
     settings = runtime.request("GET", "/v1/admin/portal", api_key=key).json()
     tabs = settings["tabs"]
     changed = runtime.request(
         "PUT",
         "/v1/admin/portal",
-        {"tabs": tabs | {"payments": False, "service_history": False}},
+        {"tabs": tabs | {"payments": False, "service_history": False, "estimates": False}},
         api_key=key,
     )
     assert changed.status == 200, changed.body
@@ -54,7 +54,9 @@ def test_only_the_tabs_the_business_turned_on_are_offered_in_its_colour(
     expect(page.locator("#home-heading")).to_have_text("Hello, Ana Torres")
 
     nav = page.get_by_role("navigation", name="Portal")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Invoices", "Rate us", "Documents"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Home", "Invoices", "Statement", "Requests", "Rate us", "Documents", "Account"]
+    )
     expect(page.locator("#home-pay")).to_be_hidden()
     colour = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand')")
     assert colour.strip().lower() == lawn_without_payments["branding"]["primary_color"].lower()
@@ -66,6 +68,9 @@ def test_only_the_tabs_the_business_turned_on_are_offered_in_its_colour(
     page.goto(f"/p/{LAWN}/visits")
     expect(page.locator("#home-heading")).to_be_visible()
     expect(page.locator("#view-visits")).to_be_hidden()
+    page.goto(f"/p/{LAWN}/estimates")
+    expect(page.locator("#home-heading")).to_be_visible()
+    expect(page.locator("#view-estimates")).to_be_hidden()
 
 
 def test_a_session_that_ends_mid_payment_returns_to_the_payment_after_signing_in(

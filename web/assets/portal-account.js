@@ -436,7 +436,8 @@
     el("profile-billing-fields").hidden = el("profile-billing-same").checked;
   }
 
-  // The language is the page's (remembered in this browser): the header's switch does it.
+  // The header's switch does it: remembered in this browser and, for the emails, on the
+  // customer's profile (portal.js keepLanguage).
   function onLanguageSave(event) {
     event.preventDefault();
     if (el("profile-language").value !== P.language()) el("language-switch").click();

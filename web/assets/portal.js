@@ -826,13 +826,19 @@
   // here and confirmSetup runs in the page.
   async function startAddCard(next, type) {
     const bank = type === "us_bank_account"; // a US bank account: the same steps, its own form
+    const config = await stripeConfig();
+    if (next === "pay" && !config.card_form) {
+      // With Stripe the Payment Element lives on Billing info: add the method there.
+      history.pushState(null, "", P.portalPath(state.slug, "billing"));
+      await render(true);
+      return startAddCard("billing", type);
+    }
     const region = next === "pay" ? el("pay-message") : el("billing-status");
     P.say(region, t(bank ? "openingBankForm" : "openingCardForm"));
     const answer = await P.call("POST", "/v1/me/payment-methods/setup", { type: bank ? type : "card" });
     if (expired(answer)) return;
     if (answer.status !== 200) return P.say(region, P.failure(answer).message, "error");
     const setup = answer.data;
-    const config = await stripeConfig();
     const back = window.location.origin + P.portalPath(state.slug, next === "pay" ? "pay" : "billing") + (bank ? "?adding=bank" : "");
     if (config.card_form) {
       window.location.assign(config.card_form + "?" + stripeParams(setup, back));
@@ -1254,6 +1260,7 @@
     el("pay-form").addEventListener("submit", onPay);
     el("pay-form").addEventListener("change", updatePayTotal);
     el("pay-add-card").addEventListener("click", () => startAddCard("pay"));
+    el("pay-add-bank").addEventListener("click", () => startAddCard("pay", "us_bank_account"));
     el("visits-more").addEventListener("click", onMoreVisits);
     el("review-form").addEventListener("submit", onReview);
     // A star chosen after "choose a rating" clears the error.
