@@ -1,6 +1,6 @@
 """The alarms template.yaml keeps, derived from the template itself: a function or a
 dead-letter queue added later is covered or this fails. Also X-Ray on the asynchronous
-functions only (docs/decision-log.md)."""
+functions only (docs/decision-log.md), and what docs/operations.md's restore relies on."""
 
 from __future__ import annotations
 
@@ -163,3 +163,25 @@ def test_given_each_function_then_only_the_asynchronous_ones_are_traced(
         events = (function["Properties"].get("Events") or {}).values()
         asynchronous = any(event["Type"] in ASYNC_EVENTS for event in events)
         assert (function["Properties"].get("Tracing") == "Active") is asynchronous, name
+
+
+def test_given_the_table_then_it_can_be_restored_and_not_deleted_by_a_deploy(
+    template: dict[str, Any],
+):
+    # Given
+    (table,) = resources_of(template, "AWS::DynamoDB::Table").values()
+
+    # Then point-in-time recovery is on and neither a deploy nor a mistake deletes it
+    props = table["Properties"]
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
+def test_given_prod_then_the_template_requires_an_alarm_email(template: dict[str, Any]):
+    # Then
+    rule = template["Rules"]["ProdAlarmsNeedAnEmail"]
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}
+    assert rule["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
