@@ -5,6 +5,8 @@
     portico-admin create-staff --name "Dana Office" --email dana@greenleaf.example \
         --slug greenleaf-lawn --stack portico-prod
     portico-admin publish-web --stack portico-prod
+    portico-admin export-customer --business-id biz_... --customer-id C-1 --out dir --stack ...
+    portico-admin erase-customer --business-id biz_... --customer-id C-1 --yes --stack ...
 
 It works on the stack's table directly, through the same services as the admin API, with the
 operator's own AWS credentials; `publish-web` copies web/ to the stack's web bucket and has
@@ -20,7 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -36,6 +38,7 @@ from portico.errors import PorticoError
 from portico.identity.tokens import LinkPurpose
 from portico.services import accounts, portals
 from portico_local.static import WEB_ROOT, content_type, site_files
+from portico_ops import customer_data
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -99,6 +102,22 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--web-root", type=Path, default=WEB_ROOT, help="default: this checkout's web/"
     )
+    for name, help_text in (
+        ("export-customer", "write one customer's items and files to a folder (a data request)"),
+        ("erase-customer", "delete one customer's items and every version of their files"),
+    ):
+        command = commands.add_parser(name, parents=[where], help=help_text)
+        command.add_argument("--business-id", required=True)
+        command.add_argument("--customer-id", required=True, help="the id the CRM syncs it by")
+        command.add_argument(
+            "--bucket", help="the media bucket (default: the stack's MediaBucketName output)"
+        )
+        if name == "export-customer":
+            command.add_argument("--out", type=Path, required=True, help="a folder to write to")
+        else:
+            command.add_argument(
+                "--yes", action="store_true", help="required: erasing cannot be undone"
+            )
     return parser
 
 
@@ -294,11 +313,68 @@ def publish_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _customer(args: argparse.Namespace) -> tuple[Any, Any, str, str, customer_data.CustomerData]:
+    target = resolve_target(args)
+    bucket = args.bucket
+    if not bucket:
+        if not args.stack:
+            raise OperatorError("pass --bucket with --table (or --stack to read it)")
+        bucket = _stack_outputs(args.stack, target.region, "MediaBucketName")["MediaBucketName"]
+    dynamodb = boto3.client("dynamodb", region_name=target.region)
+    s3 = boto3.client("s3", region_name=target.region)
+    data = customer_data.find(
+        dynamodb, s3, target.table_name, bucket, args.business_id, args.customer_id
+    )
+    if not data.items:
+        raise OperatorError(
+            f"no customer {args.customer_id!r} of business {args.business_id!r} "
+            f"in {target.table_name}"
+        )
+    return dynamodb, s3, target.table_name, bucket, data
+
+
+def export_customer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the customer's items (as JSON, the password hash left out) and files."""
+    _, s3, _, bucket, data = _customer(args)
+    written = customer_data.export(data, s3, bucket, args.out)
+    print(f"Wrote {len(data.items)} items to {written}", file=out)
+    print(f"  and {len({f['Key'] for f in data.files})} files under {args.out}/files/", file=out)
+    print(
+        "Not included: Stripe's copy of the customer (export it from the Stripe dashboard).",
+        file=err,
+    )
+    return 0
+
+
+def erase_customer(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Delete the customer's items, the owner items of their records and every version of
+    their files. Remove the customer from the business's CRM first, or its next sync writes
+    them again."""
+    if not args.yes:
+        print("error: erasing cannot be undone: pass --yes (export first if needed)", file=err)
+        return EXIT_USAGE
+    dynamodb, s3, table_name, bucket, data = _customer(args)
+    customer_data.erase(data, dynamodb, s3, table_name, bucket)
+    print(
+        f"Erased {len(data.items)} items, {len(data.owner_keys)} record owners and "
+        f"{len(data.files)} file versions of {args.customer_id}",
+        file=out,
+    )
+    print(
+        "Left: the Stripe customer (delete it in the Stripe dashboard), point-in-time backups "
+        "(35 days), logs (their retention), AutoPay outcomes and events (their TTL).",
+        file=err,
+    )
+    return 0
+
+
 COMMANDS = {
     "provision": provision,
     "list-businesses": list_businesses,
     "create-staff": create_staff,
     "publish-web": publish_web,
+    "export-customer": export_customer,
+    "erase-customer": erase_customer,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -23,11 +24,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.bootstrap import Services, services
 from portico.domain.autopay import ChargeJob
-from portico.observability import logger
+from portico.observability import autopay_metric_name, logger, metrics
 from portico.services.autopay_run import charge_job
 
 svc = services()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# One count per outcome, per stage: the failure-rate alarm divides AutoPayFailed by the
+# attempts (template.yaml).
+metrics().set_default_dimensions(stage=svc.settings.stage)
 
 
 def charge(worker_services: Services, record: SQSRecord) -> None:
@@ -43,8 +47,13 @@ def charge(worker_services: Services, record: SQSRecord) -> None:
             "reason": outcome.reason if outcome else None,
         },
     )
+    if outcome:
+        metrics().add_metric(
+            name=autopay_metric_name(outcome.outcome.value), unit=MetricUnit.Count, value=1
+        )
 
 
+@metrics().log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
