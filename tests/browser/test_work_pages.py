@@ -337,7 +337,8 @@ def test_a_customer_files_a_request_with_a_photo_and_sees_the_offices_answer(
         [
             {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a photo"},
             {"name": "huge.png", "mimeType": "image/png", "buffer": b"\0" * (10 * 1024 * 1024 + 1)},
-        ]
+        ],
+        timeout=60_000,  # 10 MB through the browser protocol: slow on a busy machine
     )
     listed = page.locator("#request-photo-list > li")
     expect(listed).to_have_text(

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_DEADLINE_S = 40.0
+STARTUP_DEADLINE_S = 120.0  # generous: it starts beside the other test workers
 _URL_LINE = re.compile(r"Portico is running at (http://127\.0\.0\.1:\d+)")
 # Never through a proxy from the environment: the runtime is on loopback.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
