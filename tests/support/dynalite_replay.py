@@ -45,23 +45,31 @@ def _request(kind: str, op: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }
 
 
-def _key_of(table: str, kind: str, op: dict[str, Any], key_names: dict[str, list[str]]) -> Any:
+def _key_of(client: Any, kind: str, op: dict[str, Any]) -> Any:
     if kind == "Put":
-        return {name: op["Item"][name] for name in key_names[table]}
+        return {name: op["Item"][name] for name in _table_keys(client, op["TableName"])}
     return op["Key"]
+
+
+_key_names: dict[tuple[str, str], list[str]] = {}
+
+
+def _table_keys(client: Any, table: str) -> list[str]:
+    """The table's key attribute names (DescribeTable once per endpoint and table)."""
+    cache_key = (client.meta.endpoint_url, table)
+    if cache_key not in _key_names:
+        schema = client.describe_table(TableName=table)["Table"]["KeySchema"]
+        _key_names[cache_key] = [part["AttributeName"] for part in schema]
+    return _key_names[cache_key]
 
 
 def replay(connection: Connection, operation_kwargs: dict[str, Any]) -> dict[str, Any]:
     client = connection.client
-    key_names: dict[str, list[str]] = {}
     undo: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
     reasons: list[dict[str, str]] = []
     for entry in operation_kwargs["TransactItems"]:
         ((kind, op),) = entry.items()
         table = op["TableName"]
-        if table not in key_names:
-            schema = client.describe_table(TableName=table)["Table"]["KeySchema"]
-            key_names[table] = [part["AttributeName"] for part in schema]
         name, args = _request(kind, op)
         try:
             answer = client._make_api_call(name, {**args, "ReturnValues": "ALL_OLD"})
@@ -71,7 +79,7 @@ def replay(connection: Connection, operation_kwargs: dict[str, Any]) -> dict[str
             reasons.append({"Code": "ConditionalCheckFailed", "Message": "condition failed"})
             continue
         reasons.append({"Code": "None"})
-        undo.append((table, _key_of(table, kind, op, key_names), answer.get("Attributes")))
+        undo.append((table, _key_of(client, kind, op), answer.get("Attributes")))
     if any(reason["Code"] != "None" for reason in reasons):
         for table, key, old in reversed(undo):
             if old is None:
