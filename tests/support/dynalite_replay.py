@@ -12,7 +12,8 @@ condition is evaluated and nothing changes (an item that did not exist, which Up
 creates, is deleted again). When conditions fail, every applied operation is undone in
 reverse order and the call raises TransactionCanceledException with one reason per
 operation, as DynamoDB's does, so PynamoDB's TransactWriteError and Portico's
-ConditionsFailed see the same thing they see from DynamoDB and moto.
+ConditionsFailed see the same thing they see from DynamoDB and moto. The AWS call counter
+(tests/support/aws_calls.py) counts a replay as the one TransactWriteItems it stands in for.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pynamodb.connection.base import Connection
 from pynamodb.exceptions import CancellationReason, VerboseClientError
+
+from tests.support.aws_calls import counted_as
 
 _NOOP_NAME = "#portico_replay_noop"
 _NOOP_ATTRIBUTE = "portico_replay_noop"
@@ -110,7 +113,8 @@ def replayed_transactions() -> Iterator[None]:
         if operation_name != "TransactWriteItems":
             return original(self, operation_name, operation_kwargs)  # type: ignore[no-any-return]
         try:
-            return replay(self, operation_kwargs)
+            with counted_as("dynamodb:TransactWriteItems"):
+                return replay(self, operation_kwargs)
         except ClientError as error:
             # Wrapped as PynamoDB's own _make_api_call wraps DynamoDB's answer.
             reasons = error.response.get("CancellationReasons", [])
