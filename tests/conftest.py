@@ -26,6 +26,7 @@ from portico_local.aws import create_resources, function_environment, put_stripe
 os.environ.update(function_environment("http://portal.test"))
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,14 +66,60 @@ def fake_stripe() -> Iterator[FakeStripe]:
         yield running
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--dynamodb",
+        choices=("moto", "dynalite"),
+        default="moto",
+        help="where the `aws` fixture's table lives: moto (default) or dynalite (node, npm ci); "
+        "dynalite has no transactions (replayed one operation at a time) and no streams",
+    )
+
+
+@pytest.fixture(scope="session")
+def dynalite_endpoint() -> Iterator[str]:
+    """dynalite in memory on a free port, for the whole test process (tests/support/dynalite.py);
+    skips, saying why, without node or `npm ci`."""
+    from tests.support.dynalite import DynaliteUnavailable, running_dynalite
+
+    try:
+        with running_dynalite() as endpoint:
+            yield endpoint
+    except DynaliteUnavailable as missing:
+        pytest.skip(str(missing))
+
+
 @pytest.fixture
-def aws(clock: ManualClock, fake_stripe: FakeStripe) -> Iterator[None]:
+def aws(
+    request: pytest.FixtureRequest, clock: ManualClock, fake_stripe: FakeStripe
+) -> Iterator[None]:
     """A fresh in-process AWS (moto) with the resources of template.yaml, and the Stripe
-    secret pointing at the fake Stripe."""
+    secret pointing at the fake Stripe. With `--dynamodb=dynalite`, the table is on dynalite."""
     with mock_aws():
         create_resources()
         put_stripe_secret(SERVICES.settings.stripe_secret_name, fake_stripe)
-        yield
+        if request.config.getoption("dynamodb") == "dynalite":
+            with _table_on_dynalite(request.getfixturevalue("dynalite_endpoint")):
+                yield
+        else:
+            yield
+
+
+@contextmanager
+def _table_on_dynalite(endpoint: str) -> Iterator[None]:
+    from portico.data import table
+    from tests.support.dynalite import REGION, drop_table, new_table
+    from tests.support.dynalite_replay import replayed_transactions
+
+    name = new_table(endpoint)
+    SERVICES._table()  # configured once, so that it does not undo what follows
+    table.configure(name, REGION, endpoint)
+    try:
+        with replayed_transactions():
+            yield
+    finally:
+        table.configure(SERVICES.settings.table_name, SERVICES.settings.aws_region)
+        drop_table(endpoint, name)
 
 
 @pytest.fixture

@@ -16,15 +16,31 @@ from botocore import handlers
 
 _active: list[AwsCallCounter] = []
 _lock = threading.Lock()
+_standing_in = threading.local()
 
 
-def _on_call(model: Any = None, **_: Any) -> None:
-    if model is None:
-        return
-    name = f"{model.service_model.service_name}:{model.name}"
+def _count(name: str) -> None:
     with _lock:
         for counter in _active:
             counter.calls[name] += 1
+
+
+def _on_call(model: Any = None, **_: Any) -> None:
+    if model is None or getattr(_standing_in, "active", False):
+        return
+    _count(f"{model.service_model.service_name}:{model.name}")
+
+
+@contextmanager
+def counted_as(name: str) -> Iterator[None]:
+    """Count the calls made inside the block as the one call `name` they stand in for (the
+    dynalite replay of a transaction: tests/support/dynalite_replay.py)."""
+    _count(name)
+    _standing_in.active = True
+    try:
+        yield
+    finally:
+        _standing_in.active = False
 
 
 def install_counter() -> None:
