@@ -19,17 +19,18 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.s3.models import s3_backends
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from portico.bootstrap import services as current_services
 from tests.property.world import Holder, Principal, World
@@ -49,10 +50,11 @@ ROUTES = sorted(
     if method in METHODS
 )
 
+# Deterministic in `make test`: each route's examples come from a seed made from the route, so
+# every run tries the same callers and victims, and different routes try different ones.
 settings.register_profile(
     "isolation",
-    max_examples=10,
-    derandomize=True,
+    max_examples=3,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -64,7 +66,8 @@ settings.register_profile(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PROFILE = settings.get_profile("isolation-long" if os.environ.get("PORTICO_FUZZ") == "1" else "isolation")
+LONG_RUN = os.environ.get("PORTICO_FUZZ") == "1"
+PROFILE = settings.get_profile("isolation-long" if LONG_RUN else "isolation")
 
 
 @dataclass
@@ -106,7 +109,12 @@ def _invoice(v: Holder) -> dict[str, Any]:
 
 
 def _visit(v: Holder) -> dict[str, Any]:
-    return {"customer_id": v.customer_id, "date": "2026-04-21", "service": "X", "status": "scheduled"}
+    return {
+        "customer_id": v.customer_id,
+        "date": "2026-04-21",
+        "service": "X",
+        "status": "scheduled",
+    }
 
 
 def _estimate(v: Holder) -> dict[str, Any]:
@@ -144,9 +152,7 @@ GENERATORS: dict[str, Generator] = {
         f"{A}/autopay/runs/{_records(w, v).run_ids[0]}"
     ),
     f"GET {A}/customers": lambda w, p, v: Request(f"{A}/customers"),
-    f"GET {A}/customers/{{customer_id}}": lambda w, p, v: Request(
-        f"{A}/customers/{v.customer_id}"
-    ),
+    f"GET {A}/customers/{{customer_id}}": lambda w, p, v: Request(f"{A}/customers/{v.customer_id}"),
     f"PUT {A}/customers/{{customer_id}}": lambda w, p, v: Request(
         f"{A}/customers/{v.customer_id}", _customer(v)
     ),
@@ -174,9 +180,7 @@ GENERATORS: dict[str, Generator] = {
         f"{A}/estimates/{_v(v, 'estimate')}", _estimate(v)
     ),
     f"GET {A}/invite-funnel": lambda w, p, v: Request(f"{A}/invite-funnel"),
-    f"POST {A}/invites": lambda w, p, v: Request(
-        f"{A}/invites", {"customer_ids": [v.customer_id]}
-    ),
+    f"POST {A}/invites": lambda w, p, v: Request(f"{A}/invites", {"customer_ids": [v.customer_id]}),
     f"GET {A}/invoices": lambda w, p, v: Request(f"{A}/invoices?customer_id={v.customer_id}"),
     f"GET {A}/invoices/{{invoice_id}}": lambda w, p, v: Request(
         f"{A}/invoices/{_v(v, 'invoice_open')}"
@@ -345,7 +349,10 @@ GENERATORS: dict[str, Generator] = {
     ),
     "GET /v1/me/profile": lambda w, p, v: Request("/v1/me/profile"),
     "PATCH /v1/me/profile": lambda w, p, v: Request(
-        "/v1/me/profile", {"email": v.email} if _same_business(p, v) else {"phone": v.phone}
+        # Another customer's email in the caller's business must be refused; any other
+        # change is the caller's own.
+        "/v1/me/profile",
+        {"email": v.email} if _same_business(p, v) else {"contact_name": "Mallory"},
     ),
     "POST /v1/me/reviews": lambda w, p, v: Request(
         "/v1/me/reviews", {"rating": 5, "comment": "Great"}
@@ -413,11 +420,14 @@ def victim_marker(p: Principal, v: Holder) -> str:
 
 
 def victim_secrets(w: World, p: Principal, v: Holder) -> set[str]:
+    """The victim's values; for another business, all of its customers' and staff's, less the
+    ids its CRM chose (customer, invoice, visit and estimate ids), which the caller's business
+    may use too: the generators do, with `PUT /v1/admin/customers/{the victim's id}`."""
     if _same_business(p, v):
         return v.secrets()
     secrets = w.records_of(v.business.business_id).secrets()
     for holder in w.holders_in(v.business.business_id):
-        secrets |= holder.secrets()
+        secrets |= holder.secrets() - holder.crm_ids()
     return secrets
 
 
@@ -465,24 +475,40 @@ def test_no_principal_reads_or_changes_another_principals_records(world: World, 
     method, _, _ = route.partition(" ")
     generator = GENERATORS.get(route)
     assert generator is not None, f"no isolation generator for {route}"
-    pairs = [(p, v) for p in world.principals for v in world.victims_of(p)]
+    kinds = sorted({p.kind for p in world.principals})
 
-    @PROFILE
-    @given(st.sampled_from(pairs))
-    def attempt(pair: tuple[Principal, Holder]) -> None:
-        principal, victim = pair
-        request = generator(world, principal, victim)
-        marker = victim_marker(principal, victim)
-        before = stored_about(marker)
+    def attempt(data: st.DataObject) -> None:
+        # Every kind of caller in every example; Hypothesis picks which one and its victim.
+        for kind in kinds:
+            callers = [p for p in world.principals if p.kind == kind]
+            principal = data.draw(st.sampled_from(callers))
+            victim = data.draw(st.sampled_from(world.victims_of(principal)))
+            check(world, route, method, generator, principal, victim)
 
-        answer = send(principal, request, method)
+    run = PROFILE(given(st.data())(attempt))
+    if not LONG_RUN:
+        run = seed(zlib.crc32(route.encode()))(run)
+    run()
 
-        context = f"{principal.name} -> {victim.tag}: {method} {request.path}"
-        assert answer.status < 500, f"{context}: {answer.status} {answer.body[:300]!r}"
-        shown = leaked(answer.body, victim_secrets(world, principal, victim), request)
-        assert not shown, f"{context} answered {answer.status} with {sorted(shown)}"
-        after = stored_about(marker)
-        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-        assert not changed, f"{context} answered {answer.status} and changed {sorted(changed)}"
 
-    attempt()
+def check(
+    world: World,
+    route: str,
+    method: str,
+    generator: Generator,
+    principal: Principal,
+    victim: Holder,
+) -> None:
+    request = generator(world, principal, victim)
+    marker = victim_marker(principal, victim)
+    before = stored_about(marker)
+
+    answer = send(principal, request, method)
+
+    context = f"{principal.name} -> {victim.tag}: {method} {request.path}"
+    assert answer.status < 500, f"{context}: {answer.status} {answer.body[:300]!r}"
+    shown = leaked(answer.body, victim_secrets(world, principal, victim), request)
+    assert not shown, f"{context} answered {answer.status} with {sorted(shown)}"
+    after = stored_about(marker)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert not changed, f"{context} answered {answer.status} and changed {sorted(changed)}"
