@@ -35,6 +35,7 @@ from moto.s3.models import s3_backends
 from portico.bootstrap import services as current_services
 from tests.property.world import Holder, Principal, World
 from tests.support.api import call
+from tests.support.images import png, upload
 from tests.support.sessions import PASSWORD
 
 pytestmark = pytest.mark.xdist_group("isolation")
@@ -200,7 +201,7 @@ GENERATORS: dict[str, Generator] = {
     f"DELETE {A}/portal/logo": lambda w, p, v: Request(f"{A}/portal/logo"),
     f"PUT {A}/portal/logo": lambda w, p, v: Request(
         f"{A}/portal/logo",
-        {"content_type": "image/png", "data": "iVBORw0KGgo="},
+        upload(png()),
     ),
     f"POST {A}/portal/preview-invite": lambda w, p, v: Request(
         f"{A}/portal/preview-invite", {"to_email": v.email, "template": "with_payment_method"}
