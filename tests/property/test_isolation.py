@@ -55,7 +55,7 @@ ROUTES = sorted(
 # every run tries the same callers and victims, and different routes try different ones.
 settings.register_profile(
     "isolation",
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
