@@ -53,6 +53,7 @@ print(json.dumps({
     "network": attempts,
     "stripe": "stripe" in sys.modules,
     "new_modules": len(set(sys.modules) - before),
+    "packages": sorted({name.partition(".")[0] for name in set(sys.modules) - before}),
 }))
 """
 
@@ -84,6 +85,8 @@ class Probe:
     network: list[str]
     stripe: bool
     new_modules: int
+    # Top-level packages (and modules) the import loaded, e.g. "jwt" for "jwt.algorithms".
+    packages: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 
@@ -26,6 +25,8 @@ class SecretStore:
     @property
     def client(self) -> Any:
         if self._client is None:
+            import boto3  # first use only: keeps boto3 and s3transfer out of the import cost
+
             self._client = boto3.client("secretsmanager", region_name=self._region)
         return self._client
 

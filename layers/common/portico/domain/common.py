@@ -105,7 +105,7 @@ Language = Literal["en", "es"]
 class DomainModel(BaseModel):
     """Base of every domain model: unknown fields are refused, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Address(DomainModel):

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from portico.data.pagination import Page
 
@@ -15,17 +15,24 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class ErrorDetail(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built by the first error, not at import
+
     code: str
     message: str
     details: Any = None
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     error: ErrorDetail
 
 
 class ItemList[T: BaseModel](BaseModel):
     """A page of a list: `{"items": [...], "next_cursor": ...}`."""
+
+    # Each `ItemList[X]` in a route's signature is built on the route's first use, with X.
+    model_config = ConfigDict(defer_build=True)
 
     items: list[T]
     next_cursor: str | None = None

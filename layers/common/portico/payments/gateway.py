@@ -31,7 +31,7 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class SetupIntent(_Frozen):

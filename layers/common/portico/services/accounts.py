@@ -27,8 +27,6 @@ from portico.errors import (
     ThrottledError,
     UnauthorizedError,
 )
-from portico.identity.access_tokens import ACCESS_TOKEN_SECONDS, issue_access_token
-from portico.identity.passwords import check_policy, hash_password, verify_password
 from portico.identity.principal import Principal, Role
 from portico.identity.tokens import LinkPurpose, new_token, token_hash
 from portico.services.portals import enabled_portal
@@ -127,6 +125,9 @@ def _usable_link(svc: Services, token: str, purposes: set[LinkPurpose]) -> LinkT
 
 def accept_link(svc: Services, token: str, password: str) -> SessionTokens:
     """Invite or signup link: set the password and sign in (customer or staff)."""
+    # Argon2 (and its C binding) only on the paths that hash or check a password.
+    from portico.identity.passwords import check_policy, hash_password
+
     link = _usable_link(svc, token, {LinkPurpose.CREATE_LOGIN, LinkPurpose.STAFF_INVITE})
     check_policy(password, context=(link.email, link.email.split("@")[0]))
     if link.purpose is LinkPurpose.CREATE_LOGIN:
@@ -196,6 +197,8 @@ def _require_method(portal: PortalSettings, method: str) -> None:
 
 def reset_password(svc: Services, token: str, password: str) -> SessionTokens:
     """Reset link: replace the password and sign in."""
+    from portico.identity.passwords import check_policy, hash_password
+
     link = _usable_link(svc, token, {LinkPurpose.RESET_PASSWORD})
     check_policy(password, context=(link.email, link.email.split("@")[0]))
     session, refresh = _new_session(svc, Role.CUSTOMER, link.business_id, link.subject_id)
@@ -260,6 +263,8 @@ def sign_in(
     svc: Services, slug: str, email: str, password: str, client_ip: str
 ) -> tuple[SessionTokens, Customer]:
     """Password sign-in for a customer of the portal at `slug`."""
+    from portico.identity.passwords import verify_password
+
     portal, _ = enabled_portal(svc, slug)
     _require_method(portal, "password")
     now = svc.clock.now()
@@ -284,6 +289,8 @@ def staff_sign_in(
     svc: Services, slug: str, email: str, password: str, client_ip: str
 ) -> tuple[SessionTokens, StaffMember]:
     """Password sign-in for a member of the business's staff (the portal may be off)."""
+    from portico.identity.passwords import verify_password
+
     found = svc.portals.find_by_slug(slug)
     business_id = found[0].business_id if found else _NOBODY
     now = svc.clock.now()
@@ -327,6 +334,9 @@ def _tokens(
 ) -> SessionTokens:
     """The access token for a session; a customer's carries their scope, from `overview`
     when the caller has just read it, else read now."""
+    # PyJWT (and the cryptography it loads) only on the paths that issue a session.
+    from portico.identity.access_tokens import ACCESS_TOKEN_SECONDS, issue_access_token
+
     scope = None
     if session.role is Role.CUSTOMER:
         if overview is None:
