@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -124,6 +126,25 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@contextmanager
+def narrowed(page: Page) -> Iterator[None]:
+    """The page at 360 CSS pixels wide, the narrowest phone the portal supports; then back."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 780})
+    try:
+        yield
+    finally:
+        if size:
+            page.set_viewport_size(size)
+
+
+def widths(page: Page) -> tuple[int, int]:
+    """The page's scroll width and the width it is shown in (equal when nothing sticks out)."""
+    return page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
 
 
 def screenshot(page: Page, name: str, viewport: str) -> None:

@@ -22,6 +22,7 @@ from tests.browser.journeys import (
     accept_invite,
     axe_violations,
     invited_customer,
+    narrowed,
     screenshot,
 )
 from tests.browser.test_keyboard_and_axe import tab_to
@@ -73,13 +74,8 @@ def no_serious_violations(page: Page) -> None:
 
 def no_sideways_scroll(page: Page) -> None:
     """Nothing sticks out sideways at 360 px, the narrowest phone the portal supports."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": 360, "height": 740})
-    try:
+    with narrowed(page):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    finally:
-        if size:
-            page.set_viewport_size(size)
 
 
 def test_last_years_statement_shows_and_downloads_as_pdf_and_csv(

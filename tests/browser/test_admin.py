@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_context
-from tests.browser.journeys import axe_violations, screenshot
+from tests.browser.journeys import axe_violations, screenshot, widths
 from tests.e2e.portal import accept, admin_key, drain, emails_to, invite, new_customer
 from tests.e2e.runtime import Runtime, business
 from tests.e2e.test_payments import Payer, push_invoice
@@ -167,8 +167,7 @@ def test_given_the_admin_panels_when_scanned_then_axe_finds_nothing_serious_and_
         expect(page.locator(ready)).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert axe_violations(page) == [], name
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        width = page.evaluate("document.documentElement.clientWidth")
+        scroll, width = widths(page)
         assert scroll <= width, f"{name} scrolls sideways: {scroll} > {width}"
 
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_context
-from tests.browser.journeys import axe_violations, screenshot
+from tests.browser.journeys import axe_violations, screenshot, widths
 from tests.e2e.portal import admin_key, drain, emails_to
 from tests.e2e.runtime import Runtime, business
 
@@ -357,8 +357,7 @@ def test_given_the_settings_panels_when_used_by_keyboard_and_scanned_then_they_p
             open_panel(page, name)
         page.wait_for_load_state("networkidle")
         assert axe_violations(page) == [], name
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        width = page.evaluate("document.documentElement.clientWidth")
+        scroll, width = widths(page)
         assert scroll <= width, f"{name} scrolls sideways: {scroll} > {width}"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.browser.conftest import new_context
-from tests.browser.journeys import axe_violations, screenshot
+from tests.browser.journeys import axe_violations, screenshot, widths
 from tests.e2e.portal import (
     Customer,
     accept,
@@ -225,8 +225,7 @@ def test_given_the_panel_when_scanned_then_axe_finds_nothing_serious_and_360px_f
     page.get_by_role("button", name="Send password reset to Maria Lopez").click()
     expect(page.get_by_role("button", name="Yes, send the reset link")).to_be_visible()
     assert axe_violations(page) == []
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    width = page.evaluate("document.documentElement.clientWidth")
+    scroll, width = widths(page)
     assert scroll <= width, f"the panel scrolls sideways: {scroll} > {width}"
 
 

@@ -16,6 +16,7 @@ from tests.browser.journeys import (
     accept_invite,
     axe_violations,
     invited_customer,
+    narrowed,
     receipts,
     screenshot,
 )
@@ -97,12 +98,9 @@ def test_every_portal_page_passes_axe(
         found[name] = axe_violations(page)
         if viewport == "phone":
             # From 360 px up: nothing may need scrolling sideways (tables scroll in their box).
-            size = page.viewport_size
-            page.set_viewport_size({"width": 360, "height": 780})
-            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-                narrow.append(name)
-            if size:
-                page.set_viewport_size(size)
+            with narrowed(page):
+                if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                    narrow.append(name)
 
     # Signed out: sign-in and an emailed link
     page.goto(f"/p/{SLUG}")

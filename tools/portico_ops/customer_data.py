@@ -17,10 +17,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from portico.data.items import customer_pk
+from portico.data.items import RecordOwnerItem, customer_pk
+from portico.domain.files import customer_prefix
 
-# The records that have an owner item, by the prefix of their sort key.
-OWNED_KINDS = ("INVOICE", "VISIT", "ESTIMATE", "WORKREQUEST", "DOCUMENT")
+# The records that have an owner item (`RecordOwnerItem`), by the prefix of their sort key.
+OWNED_KINDS = ("INVOICE", "VISIT", "ESTIMATE")
 # Never handed over: a password hash is no one's business, not even its owner's.
 WITHHELD = frozenset({"password_hash"})
 
@@ -34,10 +35,6 @@ class CustomerData:
     items: list[dict[str, Any]]  # DynamoDB JSON, as stored
     owner_keys: list[dict[str, Any]]  # the record-owner items that name this customer
     files: list[dict[str, str]]  # every version of every file: Key, VersionId
-
-
-def files_prefix(business_id: str, customer_id: str) -> str:
-    return f"files/{business_id}/{customer_id}/"
 
 
 def find(
@@ -58,14 +55,15 @@ def find(
     for item in items:
         kind, _, record_id = item["SK"]["S"].partition("#")
         if kind in OWNED_KINDS and record_id:
-            key = {"PK": {"S": f"BIZ#{business_id}#{kind}#{record_id}"}, "SK": {"S": "OWNER"}}
+            owner_pk, owner_sk = RecordOwnerItem.keys(business_id, kind, record_id)
+            key = {"PK": {"S": owner_pk}, "SK": {"S": owner_sk}}
             owner = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
             if owner and owner.get("customer_id", {}).get("S") == customer_id:
                 owner_keys.append(key)
     files = [
         {"Key": version["Key"], "VersionId": version["VersionId"]}
         for page in s3.get_paginator("list_object_versions").paginate(
-            Bucket=bucket, Prefix=files_prefix(business_id, customer_id)
+            Bucket=bucket, Prefix=customer_prefix(business_id, customer_id)
         )
         for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
     ]

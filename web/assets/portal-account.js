@@ -13,7 +13,7 @@
   if (!portal) return;
   const P = window.Portico;
   const t = P.t;
-  const { el, node, wrap, addFact, pageLink, expired } = portal;
+  const { el, node, wrap, addFact, formatAddress, pageLink, expired } = portal;
 
   // --- the account pages' own menu ----------------------------------------------------------
 
@@ -304,12 +304,6 @@
   // Where the API's 422 points (its `location` after "body") -> the field and its message.
   const FIELD_OF = { phone: "profile-phone", contact_name: "profile-contact-name", line1: "profile-line1", city: "profile-city" };
   let profile = null;
-
-  function formatAddress(address) {
-    if (!address) return "";
-    const cityLine = [address.city, [address.region, address.postal_code].filter(Boolean).join(" ")].filter(Boolean).join(", ");
-    return [address.line1, address.line2, cityLine].filter(Boolean).join(", ");
-  }
 
   function fieldError(inputId, text) {
     const input = el(inputId);

@@ -1309,6 +1309,7 @@
     money,
     shortDate,
     addFact,
+    formatAddress,
     pageLink,
     hasTab,
     expired,

@@ -199,14 +199,7 @@ def _card_form(
             except StripeError as error:
                 message = _error(error.body["message"])
             else:
-                return _back(
-                    return_url,
-                    {
-                        "setup_intent": intent["id"],
-                        "setup_intent_client_secret": intent["client_secret"],
-                        "redirect_status": "succeeded",
-                    },
-                )
+                return _setup_succeeded(return_url, intent)
     options = "\n".join(
         f'<div class="card"><input type="radio" name="payment_method" id="{pm}" value="{pm}"'
         f"{' checked' if pm == chosen else ''}>"
@@ -227,6 +220,18 @@ def _card_form(
 </form>
 <p><a href="{html.escape(cancel)}">{html.escape(words["cancel"])}</a></p>"""
     return _page(200, lang, words["card_title"], content)
+
+
+def _setup_succeeded(return_url: str, intent: dict[str, Any]) -> PageAnswer:
+    """Back to the page that asked, as Stripe redirects after a confirmed SetupIntent."""
+    return _back(
+        return_url,
+        {
+            "setup_intent": intent["id"],
+            "setup_intent_client_secret": intent["client_secret"],
+            "redirect_status": "succeeded",
+        },
+    )
 
 
 def _bank_form(
@@ -266,14 +271,7 @@ def _bank_form(
             except StripeError as error:
                 message = _error(error.body["message"])
             else:
-                return _back(
-                    return_url,
-                    {
-                        "setup_intent": intent["id"],
-                        "setup_intent_client_secret": intent["client_secret"],
-                        "redirect_status": "succeeded",
-                    },
-                )
+                return _setup_succeeded(return_url, intent)
     accounts = "\n".join(
         f'<li><span class="number">{number_}</span> {html.escape(what[lang])}</li>'
         for number_, what in TEST_BANK_ACCOUNTS

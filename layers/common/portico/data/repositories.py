@@ -29,7 +29,7 @@ from portico.data.transactions import ConditionsFailed, Transaction
 from portico.domain.billing import CrmInvoiceStatus, Invoice
 from portico.domain.business import ApiKey, Business, PortalSettings
 from portico.domain.common import DomainModel
-from portico.domain.customer import Customer, CustomerFilter, CustomerRecord
+from portico.domain.customer import Customer, CustomerFilter, CustomerRecord, PortalAccess
 from portico.domain.files import PhotoKind, VisitPhoto
 from portico.domain.invitations import InviteFunnel
 from portico.domain.overview import CustomerOverview, OpenInvoice
@@ -362,11 +362,11 @@ class CustomerRepository:
             if not isinstance(item, CustomerItem):
                 continue
             counts["customers"] += 1
-            access = item.portal_access or "not_invited"
+            access = item.portal_access or PortalAccess.NOT_INVITED
             # Each step needs the one before it, so the funnel never widens.
             steps = [
-                ("invited", access in ("invited", "active")),
-                ("account_created", access == "active"),
+                ("invited", access in (PortalAccess.INVITED, PortalAccess.ACTIVE)),
+                ("account_created", access == PortalAccess.ACTIVE),
                 ("payment_method_saved", int(item.payment_method_count or 0) > 0),
                 ("autopay_on", bool(item.autopay_enabled)),
             ]

@@ -176,14 +176,16 @@ def _with_business(svc: Services, business_id: str) -> tuple[PortalSettings, Bus
     return found
 
 
-def _admin_view(portal: PortalSettings, business: Business, timezone: str) -> AdminPortal:
-    return AdminPortal(**portal.model_dump(), timezone=timezone, currency=business.currency)
+def _admin_view(portal: PortalSettings, business: Business) -> AdminPortal:
+    return AdminPortal(
+        **portal.model_dump(), timezone=business.timezone, currency=business.currency
+    )
 
 
 def admin_portal(svc: Services, business_id: str) -> AdminPortal:
     """The settings as the admin pages show them (one BatchGetItem)."""
     portal, business = _with_business(svc, business_id)
-    return _admin_view(portal, business, business.timezone)
+    return _admin_view(portal, business)
 
 
 def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> AdminPortal:
@@ -201,7 +203,7 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Ad
         exclude={"updated_at"}
     )
     if unchanged and new_timezone is None:
-        return _admin_view(current, business, business.timezone)
+        return _admin_view(current, business)
     hints = _address_hints(business)
     if updated.slug != current.slug and slug_problem(updated.slug) == "reserved":
         raise _slug_error(svc, updated.slug, "reserved", hints)
@@ -209,7 +211,9 @@ def update_portal(svc: Services, business_id: str, changes: PortalChanges) -> Ad
         svc.portals.save(updated, business.name, previous=current, timezone=new_timezone)
     except SlugTakenError as error:
         raise _slug_error(svc, updated.slug, "taken", hints) from error
-    return _admin_view(updated, business, new_timezone or business.timezone)
+    if new_timezone is not None:
+        business = business.model_copy(update={"timezone": new_timezone})
+    return _admin_view(updated, business)
 
 
 def enabled_portal(svc: Services, slug: str) -> tuple[PortalSettings, str]:
