@@ -408,7 +408,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             return False
         return super().handle_expect_100()
 
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+    # TRACE too: http.server would answer an unknown method 501; API Gateway answers a method
+    # no route has 404, and so does `_serve`.
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = _serve
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: `_serve` logs each request once, with its time and without the query
