@@ -89,3 +89,28 @@ def test_given_a_json_statement_then_it_matches_the_documented_json_schema(
     assert conforms(document, content["application/json"]["schema"], statement) == []
     # Before the fix the JSON statement was described as a binary string: it failed this.
     assert conforms(document, {"type": "string", "format": "binary"}, statement) != []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "template"),
+    [
+        ("PUT", "/v1/me/autopay", "/v1/me/autopay"),
+        ("PUT", "/v1/admin/customers/cust-1", "/v1/admin/customers/{customer_id}"),
+        ("POST", "/v1/portals/sparkling-pools/login", "/v1/portals/{slug}/login"),
+    ],
+)
+def test_given_a_json_body_sent_as_text_plain_then_400_not_500(
+    services, document, method, path, template
+):
+    biz = a_business(services)
+    assert call("PUT", "/v1/admin/customers/cust-1", customer_body(), api_key=biz.api_key).status
+    headers = {"content-type": "text/plain", "authorization": f"Bearer {biz.api_key}"}
+    if path.startswith("/v1/me"):
+        session = signed_up(services, biz.business_id, "cust-1", "ana@example.com")
+        headers |= bearer(session)
+    # When: a body the route would take, but labelled text/plain (schemathesis sent this)
+    response = call(method, path, raw_body='{"enabled": false}', headers=headers)
+    # Then: bad input, with the error body, not "Something went wrong on our side"
+    assert response.status == 400, response.body
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert "400" in documented(document, method, template)
