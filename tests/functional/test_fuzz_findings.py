@@ -99,16 +99,19 @@ def test_given_a_json_statement_then_it_matches_the_documented_json_schema(
         ("POST", "/v1/portals/sparkling-pools/login", "/v1/portals/{slug}/login"),
     ],
 )
-def test_given_a_json_body_sent_as_text_plain_then_400_not_500(
-    services, document, method, path, template
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"]
+)
+def test_given_a_json_body_sent_as_another_type_then_400_not_500(
+    services, document, method, path, template, content_type
 ):
     biz = a_business(services)
     assert call("PUT", "/v1/admin/customers/cust-1", customer_body(), api_key=biz.api_key).status
-    headers = {"content-type": "text/plain", "authorization": f"Bearer {biz.api_key}"}
+    headers = {"content-type": content_type, "authorization": f"Bearer {biz.api_key}"}
     if path.startswith("/v1/me"):
         session = signed_up(services, biz.business_id, "cust-1", "ana@example.com")
         headers |= bearer(session)
-    # When: a body the route would take, but labelled text/plain (schemathesis sent this)
+    # When: a body the route would take, labelled otherwise (schemathesis sent these)
     response = call(method, path, raw_body='{"enabled": false}', headers=headers)
     # Then: bad input, with the error body, not "Something went wrong on our side"
     assert response.status == 400, response.body

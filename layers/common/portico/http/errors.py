@@ -7,10 +7,7 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from portico.errors import (
     BadRequestError,
@@ -94,14 +91,6 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         if any(item.get("type") == "json_invalid" for item in error.errors()):
             return error_response(400, "invalid_json", "The request body is not valid JSON.")
         return error_response(422, "validation_error", "The request is not valid.", details)
-
-    # Powertools raises it (a NotImplementedError, not a RequestValidationError) for a body sent
-    # as text/plain, XML...: bad input, not our failure.
-    @app.exception_handler(RequestUnsupportedContentType)
-    def _unsupported_body(_: RequestUnsupportedContentType) -> Response[str]:
-        return error_response(
-            400, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
-        )
 
     @app.not_found
     def _no_route(_: Exception) -> Response[str]:
