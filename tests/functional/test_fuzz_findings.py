@@ -117,3 +117,16 @@ def test_given_a_json_body_sent_as_another_type_then_400_not_500(
     assert response.status == 400, response.body
     assert response.json()["error"]["code"] == "unsupported_media_type"
     assert "400" in documented(document, method, template)
+
+
+@pytest.mark.parametrize("language", [{}, [], 7])
+def test_given_invite_templates_with_a_language_that_is_not_a_name_then_422_not_500(
+    services, language
+):
+    biz = a_business(services)
+    # When: the body schemathesis sent, `language` an object where a name belongs
+    body = {"invite_templates": {"language": language}}
+    response = call("PUT", "/v1/admin/portal", body, api_key=biz.api_key)
+    # Then: a validation error on that field, and the settings unchanged
+    assert response.status == 422, response.body
+    assert call("GET", "/v1/admin/portal", api_key=biz.api_key).status == 200
