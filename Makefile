@@ -14,12 +14,13 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help python313 install browser dev test publish-web test-fast test-browser screenshots check lint typecheck format bench lock openapi build validate clean
+.PHONY: help python313 install browser dev test publish-web test-fast test-browser fuzz screenshots check lint typecheck format bench lock openapi build validate clean
 
 help:
 	@echo "make dev     install and run the portal locally with demo data (http://127.0.0.1:$${PORT:-3000})"
 	@echo "make test    install and run every test (unit, functional, end-to-end, browser, template)"
 	@echo "make test-browser  only the browser tests (Playwright on Debian's Chromium)"
+	@echo "make fuzz    schemathesis over the whole OpenAPI document, longer and with a random seed"
 	@echo "make screenshots   the browser tests, saving docs/screenshots/*.png"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make bench   print import cost per handler and DynamoDB calls per request"
@@ -71,7 +72,16 @@ test: install
 	PATH="$(abspath $(SAM_VENV))/bin:$(dir $(PYTHON313)):$$PATH" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not template and not browser"
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not template and not browser and not fuzz"
+
+# The bounded run of tests/fuzz is part of `make test` (3 examples per operation, seed 9);
+# this one runs more examples with a fresh seed (in the command it prints: rerun with
+# FUZZ_SEED=...) and adds schemathesis' coverage phase.
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: $(VENV)/.installed
+	PORTICO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PORTICO_FUZZ_SEED=$(FUZZ_SEED) PORTICO_FUZZ_COVERAGE=1 \
+	  $(PY) -m pytest -p no:cacheprovider tests/fuzz
 
 test-browser: $(VENV)/.installed browser
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup tests/browser

@@ -410,6 +410,13 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY...) too: http.server would answer it 501 itself;
+        # API Gateway answers a method no route has 404, and so does `_serve`.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: `_serve` logs each request once, with its time and without the query
         string (which may carry a sign-in token)."""

@@ -68,6 +68,17 @@ def test_given_options_when_requested_then_the_allowed_methods_are_listed(runtim
     assert set(clock.headers["allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
 
 
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "PATCH"])
+def test_given_a_method_no_route_has_when_requested_then_404_as_api_gateway_answers(
+    runtime: Runtime, method: str
+):
+    # schemathesis' coverage phase sent TRACE and QUERY, which http.server answered 501
+    response = runtime.request(method, "/v1/me")
+
+    assert response.status == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 @pytest.mark.parametrize("path", ["/v1/no-such-route", "/no-such-page", "/_dev/no-such-thing"])
 def test_given_an_unknown_route_when_requested_then_404_with_the_error_body(
     runtime: Runtime, path: str

@@ -108,7 +108,11 @@ def get_receipt(payment_id: RecordId, lang: LanguageQuery = "en") -> Response[An
     "/v1/me/statement",
     tags=["customer"],
     responses=route_responses(
-        400, 401, 403, media_types=("application/json", "text/csv", "application/pdf")
+        400,
+        401,
+        403,
+        media_types=("application/json", "text/csv", "application/pdf"),
+        json_model=Statement,
     ),
 )
 def get_statement(

@@ -169,7 +169,10 @@ class InviteTemplates(DomainModel):
     @model_validator(mode="before")
     @classmethod
     def _defaults_in_language(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or data.get("language") not in DEFAULT_INVITE_TEMPLATES:
+        # Anything but a known language's name (an object, a list: unhashable) is left to
+        # the field's own validation, which answers 422.
+        language = data.get("language") if isinstance(data, dict) else None
+        if not isinstance(language, str) or language not in DEFAULT_INVITE_TEMPLATES:
             return data
         defaults = DEFAULT_INVITE_TEMPLATES[data["language"]]
         return {name: defaults[name] for name in defaults} | data

@@ -18,11 +18,21 @@ from portico.http.principal import Principal, require_business, require_customer
 MAX_BODY_BYTES = 256 * 1024
 
 
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Response[str] | None:
     body = event.get("body") or ""
     if len(body) > limit:
         message = f"The request body is over {limit // 1024} KiB."
         return error_response(413, PayloadTooLargeError.code, message)
+    # Every body the API takes is JSON. Powertools would parse a form or multipart body itself
+    # (and raise on a malformed one) or raise NotImplementedError on any other type: 500s.
+    content_type = str((event.get("headers") or {}).get("content-type", "")).strip().lower()
+    method = str(event.get("requestContext", {}).get("http", {}).get("method", "")).upper()
+    if method in _BODY_METHODS and content_type and not content_type.startswith("application/json"):
+        message = "Send the body as JSON (Content-Type: application/json)."
+        return error_response(400, "unsupported_media_type", message)
     if event.get("isBase64Encoded") and body:
         try:
             base64.b64decode(body, validate=True).decode()
@@ -32,7 +42,7 @@ def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Resp
 
 
 class PorticoResolver(APIGatewayHttpResolver):
-    """Refuses oversized and undecodable bodies before anything parses them: Powertools'
+    """Refuses oversized, undecodable and non-JSON bodies before anything parses them: Powertools'
     validation middleware runs ahead of any middleware added with `use()`, and its body
     decoding raises on bytes that are not UTF-8.
 

@@ -61,18 +61,31 @@ _DESCRIPTIONS = {
 
 
 def route_responses(
-    *errors: int, success: tuple[int, ...] = (200,), media_types: tuple[str, ...] = ()
+    *errors: int,
+    success: tuple[int, ...] = (200,),
+    media_types: tuple[str, ...] = (),
+    json_model: type[BaseModel] | None = None,
 ) -> dict[int, OpenAPIResponse]:
     """OpenAPI entries for a route: its success statuses (Powertools fills in their schema
     from the return type, but only when they are listed) and the error statuses it may
-    answer, with the error body."""
+    answer, with the error body. With `media_types`, the success body is a document (PDF,
+    CSV) of one of those types; `json_model` is the schema of its `application/json` one."""
     documented = {status: OpenAPIResponse(description=_DESCRIPTIONS[status]) for status in success}
     if media_types:  # documents (PDF, CSV) rather than the JSON of the return type
         binary = {"type": "string", "format": "binary"}
         for status in success:
-            documented[status]["content"] = {kind: {"schema": binary} for kind in media_types}
-    # Every validated route may answer 422; listing it keeps Powertools' own schema out.
-    for status in sorted({*errors, 422}):
+            documented[status]["content"] = {
+                kind: {"model": json_model}
+                if kind == "application/json" and json_model
+                else {"schema": binary}
+                for kind in media_types
+            }
+    if 204 in documented:  # no body, whatever the function's return type says
+        documented[204]["content"] = {}
+    # Every route may answer 400 (a body that is not UTF-8) and 413 (one over the limit):
+    # the resolver refuses both before any route runs. Every validated route may answer
+    # 422; listing it keeps Powertools' own schema out.
+    for status in sorted({*errors, 400, 413, 422}):
         documented[status] = OpenAPIResponse(
             description=_DESCRIPTIONS[status],
             content={"application/json": {"model": ErrorBody}},
