@@ -109,6 +109,24 @@ def test_service_history_documents_and_requests_pages_are_one_request(
     assert dict(aws_calls.calls) == {operation: 1}
 
 
+def test_admin_documents_list_is_one_query_plus_the_key_check(customer_pages, biz, aws_calls):
+    with aws_calls.counting():
+        listed = call("GET", "/v1/admin/customers/cust-1/documents", api_key=biz.api_key)
+    assert listed.status == 200, listed.body
+    assert len(listed.json()["items"]) == 1
+    assert dict(aws_calls.calls) == {"dynamodb:GetItem": 1, "dynamodb:Query": 1}
+
+
+def test_admin_documents_list_asks_after_the_customer_only_when_empty(biz, aws_calls):
+    """An empty list is told apart from an unknown customer (404) with one more GetItem."""
+    with aws_calls.counting():
+        empty = call("GET", "/v1/admin/customers/cust-1/documents", api_key=biz.api_key)
+    assert (empty.status, empty.json()["items"]) == (200, [])
+    assert dict(aws_calls.calls) == {"dynamodb:GetItem": 2, "dynamodb:Query": 1}
+    unknown = call("GET", "/v1/admin/customers/nobody/documents", api_key=biz.api_key)
+    assert unknown.status == 404, unknown.body
+
+
 @pytest.mark.parametrize("path", ["/v1/me/profile", "/v1/me/preferences"])
 def test_account_pages_are_one_get_item(biz, services, aws_calls, path):
     headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))

@@ -233,9 +233,12 @@ def _slug(title: str) -> str:
 
 
 def business_documents(svc: Services, business_id: str, customer_id: str) -> list[Document]:
-    if svc.customers.get(business_id, customer_id) is None:
+    """The customer's documents (one Query); only an empty list asks whether the customer
+    exists, to answer 404 for one that does not."""
+    documents = svc.documents.list(business_id, customer_id)
+    if not documents and svc.customers.get(business_id, customer_id) is None:
         raise NotFoundError("No such customer.")
-    return svc.documents.list(business_id, customer_id)
+    return documents
 
 
 def delete_document(svc: Services, business_id: str, customer_id: str, document_id: str) -> None:
