@@ -255,10 +255,10 @@ def _latency_table(
     table.notes.append(
         "Route figures include the in-process authorizer. `moto` is the time moto itself took "
         "to answer (the tests' moto: transactions copy the items they write, queries read their "
-        "partition, see bench/inprocess.py); `Stripe` the time in HTTP round trips to the fake Stripe on loopback (the "
-        "payment routes, see (d)); `excl. moto, Stripe` is what is left for Portico, "
-        "Powertools, botocore and the Stripe SDK. The verdict is on the total, as DESIGN "
-        "section 5 states it."
+        "partition, see bench/inprocess.py); `Stripe` the time in HTTP round trips to the fake "
+        "Stripe on loopback (the payment routes, see (d)); `excl. moto, Stripe` is what is "
+        "left for Portico, Powertools, botocore and the Stripe SDK. The verdict is on the "
+        "total, as DESIGN section 5 states it."
     )
     return table
 

@@ -130,3 +130,55 @@ def test_given_invite_templates_with_a_language_that_is_not_a_name_then_422_not_
     # Then: a validation error on that field, and the settings unchanged
     assert response.status == 422, response.body
     assert call("GET", "/v1/admin/portal", api_key=biz.api_key).status == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "principal"),
+    [
+        ("/v1/admin/invoices?stauts=paid", "business"),
+        ("/v1/me/invoices?limit=1&=null", "customer"),
+        ("/v1/portals/sparkling-pools?utm_source=mail", None),
+    ],
+)
+def test_given_a_query_parameter_the_route_does_not_take_then_422_naming_it(
+    services, path, principal
+):
+    biz = a_business(services)
+    call("PUT", "/v1/admin/portal", {"enabled": True}, api_key=biz.api_key)
+    assert call("PUT", "/v1/admin/customers/cust-1", customer_body(), api_key=biz.api_key).status
+    headers: dict[str, str] = {}
+    if principal == "business":
+        headers = {"authorization": f"Bearer {biz.api_key}"}
+    elif principal == "customer":
+        headers = bearer(signed_up(services, biz.business_id, "cust-1", "ana@example.com"))
+    # When: a misspelt filter, or a parameter no route takes (schemathesis sent these)
+    response = call("GET", path, headers=headers)
+    # Then: refused and named, as an unknown body field is, instead of answering every record
+    assert response.status == 422, response.body
+    unknown = path.split("?")[1].split("&")[-1].split("=")[0]
+    assert response.json()["error"]["details"] == [
+        {"location": ["query", unknown], "message": "Unknown parameter."}
+    ]
+    without = call("GET", path.split("?")[0], headers=headers)
+    assert without.status == 200, without.body
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "7", '"token"'])
+def test_given_logout_with_a_body_that_is_not_an_object_then_422(services, body):
+    # When: a body of the wrong type (schemathesis sent `[null, null]`)
+    response = call("POST", "/v1/auth/logout", raw_body=body)
+    # Then: refused like any other route's, not taken as "no body"
+    assert response.status == 422, response.body
+
+
+@pytest.mark.parametrize("date", [0, 1_767_225_600, 20260501.0, True])
+def test_given_a_visit_date_that_is_a_number_then_422_not_1970(services, date):
+    biz = a_business(services)
+    assert call("PUT", "/v1/admin/customers/cust-1", customer_body(), api_key=biz.api_key).status
+    body = {"customer_id": "cust-1", "date": date, "service": "Cleaning", "status": "scheduled"}
+    # When: a date sent as a number (schemathesis sent 0, stored as 1970-01-01)
+    response = call("PUT", "/v1/admin/visits/visit-1", body, api_key=biz.api_key)
+    # Then: refused on that field; a date is "YYYY-MM-DD"
+    assert response.status == 422, response.body
+    assert response.json()["error"]["details"][0]["location"][:2] == ["body", "date"]
+    assert call("GET", "/v1/admin/visits/visit-1", api_key=biz.api_key).status == 404

@@ -11,6 +11,7 @@ from pydantic import Field, StrictBool, model_validator
 from portico.domain.common import (
     Amount,
     Currency,
+    Day,
     DomainModel,
     EntityId,
     Line,
@@ -43,8 +44,8 @@ class InvoiceRecord(DomainModel):
     customer_id: EntityId
     number: ShortText
     status: CrmInvoiceStatus
-    issue_date: date
-    due_date: date
+    issue_date: Day
+    due_date: Day
     currency: Currency
     lines: Annotated[list[Line], Field(min_length=1, max_length=200)]
     tax_amount: Amount = 0

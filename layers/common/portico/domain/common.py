@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
@@ -10,6 +11,7 @@ from zoneinfo import available_timezones
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -20,6 +22,17 @@ from pydantic import (
 # The business's own ids (CRM ids): 1 to 64 letters, digits, '-' and '_'.
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+def _calendar_day(value: object) -> object:
+    # pydantic would read a number as seconds since 1970: a CRM sending 0 got 1970-01-01.
+    if isinstance(value, int | float):  # bool included
+        raise ValueError("Give the date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a request body: "YYYY-MM-DD" (or a date, from storage), never a number.
+Day = Annotated[date, BeforeValidator(_calendar_day)]
 
 # Money is integer minor units (cents). The bound keeps sums far inside DynamoDB's numbers.
 MAX_AMOUNT = 10**11

@@ -11,6 +11,7 @@ from pydantic import Field, StrictBool, StringConstraints, model_validator
 from portico.domain.common import (
     Amount,
     Currency,
+    Day,
     DomainModel,
     EntityId,
     Line,
@@ -32,7 +33,7 @@ class VisitRecord(DomainModel):
     """A visit as the CRM pushes it with `PUT /v1/admin/visits/{id}`."""
 
     customer_id: EntityId
-    date: date
+    date: Day
     service: ShortText
     status: VisitStatus = VisitStatus.SCHEDULED
     technician: ShortText | None = None
@@ -62,8 +63,8 @@ class EstimateRecord(DomainModel):
     customer_id: EntityId
     number: ShortText
     status: EstimateStatus
-    issue_date: date
-    expiry_date: date | None = None
+    issue_date: Day
+    expiry_date: Day | None = None
     currency: Currency
     lines: Annotated[list[Line], Field(min_length=1, max_length=200)]
     tax_amount: Amount = 0

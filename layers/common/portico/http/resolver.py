@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.errors import PayloadTooLargeError
@@ -66,11 +67,30 @@ class PorticoResolver(APIGatewayHttpResolver):
         }
 
 
+def _known_query_parameters(
+    app: APIGatewayHttpResolver, next_middleware: NextMiddleware
+) -> Response[object]:
+    """Refuse a query parameter the route does not take, as bodies refuse unknown fields: a
+    misspelt filter (`?stauts=paid`) would otherwise be ignored and answer every record."""
+    known = {field.alias for field in app.context["_route"].dependant.query_params}
+    unknown = sorted(set(app.current_event.query_string_parameters or {}) - known)
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"type": "extra_forbidden", "loc": ("query", name), "msg": "Unknown parameter."}
+                for name in unknown
+            ]
+        )
+    return next_middleware(app)
+
+
 def create_resolver(body_limits: Mapping[str, int] | None = None) -> APIGatewayHttpResolver:
-    """A resolver with request validation, the error body of DESIGN 4.7 and a body limit
-    (`MAX_BODY_BYTES`, or the given limit for a route key in `body_limits`)."""
+    """A resolver with request validation (unknown query parameters refused too), the error
+    body of DESIGN 4.7 and a body limit (`MAX_BODY_BYTES`, or the given limit for a route key
+    in `body_limits`)."""
     app = PorticoResolver(enable_validation=True, body_limits=body_limits)
     register_error_handlers(app)
+    app.use(middlewares=[_known_query_parameters])
     return app
 
 
