@@ -634,7 +634,6 @@ SAMPLES: dict[str, Maker] = {
     ),
     "POST /v1/me/work-requests": _work_request,
     # The admin API's files, preferences, logo, AutoPay runs and work requests.
-    "GET /v1/admin/autopay/runs/{run_id}": _plain("/v1/admin/autopay/runs/{run_id}"),
     "POST /v1/admin/customers/{customer_id}/documents": _admin(
         "/v1/admin/customers/{customer_id}/documents", _document_upload, expect=201
     ),
@@ -761,6 +760,24 @@ def _cases(route: Route) -> list[Case] | None:
         # Another image each time; the portal is put back without a logo after each, as
         # `GET /v1/portals/{slug}/logo (no logo)` expects.
         return [Case(route, _admin("/v1/admin/portal/logo", _logo), fresh_table=True)]
+    if key == "GET /v1/admin/autopay/runs/{run_id}":
+        # The run the world's AutoPay made, with its one charged outcome.
+        return [
+            Case(
+                route,
+                _plain("/v1/admin/autopay/runs/{run_id}"),
+                documented="GetItem of the run + Query of its outcomes (docs/data-model.md #36)",
+            )
+        ]
+    if key == "GET /v1/admin/work-requests":
+        # With the world's work request listed, the customers' names are read too.
+        return [
+            Case(
+                route,
+                _plain("/v1/admin/work-requests"),
+                documented="Query + BatchGetItem of the customers' names (docs/data-model.md #43)",
+            )
+        ]
     if key == "GET /v1/portals/{slug}/logo":
         return [
             Case(
