@@ -146,6 +146,7 @@ class World:
     work_request_id: str = ""
     run_id: str = ""
     hold_invoice_id: str = ""
+    s3: Any = field(default=None, repr=False)  # the "browser's" S3 client, made on first use
 
     @property
     def customer_email(self) -> str:
@@ -250,7 +251,9 @@ class World:
         """Upload a file where an upload grant says, as the browser does after asking for
         the form (here with boto3 against moto: the key and type the form pins)."""
         fields = grant["fields"]
-        boto3.client("s3").put_object(
+        if self.s3 is None:
+            self.s3 = boto3.client("s3")
+        self.s3.put_object(
             Bucket=self.svc.settings.media_bucket,
             Key=fields["key"],
             Body=data,
@@ -259,8 +262,12 @@ class World:
 
     def visit_photo(self, visit_id: str, n: int) -> str:
         """A photo added to a visit by the CRM and uploaded: its id."""
-        body = {"kind": "after", "content_type": "image/jpeg", "size": len(PHOTO)}
-        body["caption"] = f"Filter cleaned ({n})"
+        body: dict[str, Any] = {
+            "kind": "after",
+            "content_type": "image/jpeg",
+            "size": len(PHOTO),
+            "caption": f"Filter cleaned ({n})",
+        }
         added = self.as_business(
             "POST", f"/v1/admin/visits/{visit_id}/photos", body, expect=201
         ).json()
@@ -269,8 +276,11 @@ class World:
 
     def document(self, customer_id: str, n: int) -> str:
         """A document shared with a customer by the CRM and uploaded: its id."""
-        body = {"title": f"Service agreement {n}", "content_type": "application/pdf"}
-        body["size"] = len(DOCUMENT)
+        body: dict[str, Any] = {
+            "title": f"Service agreement {n}",
+            "content_type": "application/pdf",
+            "size": len(DOCUMENT),
+        }
         added = self.as_business(
             "POST", f"/v1/admin/customers/{customer_id}/documents", body, expect=201
         ).json()
