@@ -5,9 +5,13 @@ Reads rotate over the business's records. Writes update existing records in rota
 a body varied by a sequence number, so every timed PUT is a real change (an unchanged CRM
 record is a cheap no-op that would flatter the figures) and the table does not grow under
 the clock. Whatever a request spends (a link, a refresh token, a customer without a login,
-an invoice to pay, a confirmed SetupIntent, a method to delete, a settled bank debit) is
-made when the request is built, off the clock. Payments and credit are real charges at the
-fake Stripe, each with a new Idempotency-Key. Admin routes carry the business's API key;
+an invoice to pay, a confirmed SetupIntent, a method to delete, a settled bank debit, an
+uploaded photo for a work request, a photo, document or logo to remove) is made when the
+request is built, off the clock. What can only happen once to a record (an estimate's
+decision, its deposit, the day's review, AutoPay turned on, a channel the business turns
+off) is timed against the table as the world built it, put back after each request
+(`fresh_table`). Payments, credit and deposits are real charges at the fake Stripe, each
+with a new Idempotency-Key. Admin routes carry the business's API key;
 customer routes (/v1/me...) the signed-in customer's access token; the Stripe webhook
 Stripe's signature; other public routes nothing. A GET nobody described here is still
 called when its path parameters are known.
@@ -24,10 +28,12 @@ from typing import Any
 
 from bench.world import (
     METHODS,
+    PHOTO,
     World,
     customer_body,
     estimate_body,
     invoice_body,
+    logo_png,
     visit_body,
 )
 from portico.identity.tokens import LinkPurpose
@@ -126,6 +132,7 @@ def _ids(world: World, n: int) -> dict[str, str]:
         "visit_id": world.visit_ids[n % len(world.visit_ids)],
         "estimate_id": world.estimate_ids[n % len(world.estimate_ids)],
         "my_invoice_id": mine[n % len(mine)],
+        "run_id": world.run_id,
     }
 
 
@@ -144,6 +151,12 @@ def _mine(path: str) -> Maker:
     def make(world: World, n: int) -> Sample:
         ids = _ids(world, n)
         ids["invoice_id"] = ids["my_invoice_id"]
+        # The customer's own visit (the one with a photo), estimate and document: another
+        # customer's would be 404.
+        ids["visit_id"] = world.photo_visit_id
+        ids["photo_id"] = world.photo_id
+        ids["estimate_id"] = world.estimate_id
+        ids["document_id"] = world.document_id
         return Sample(path.format(n=n, **ids), None, world.access_token())
 
     return make
@@ -384,6 +397,158 @@ def _webhook(world: World, n: int) -> Sample:
     )
 
 
+# --- the customer's account, service history, estimates and AutoPay ------------------------
+
+
+def _customer(
+    path: str, body: Callable[[World, int], dict[str, Any]], expect: int | None = None
+) -> Maker:
+    """A change the signed-in customer makes, with their access token."""
+
+    def make(world: World, n: int) -> Sample:
+        return Sample(
+            path,
+            json.dumps(body(world, n)),
+            world.access_token(),
+            after=_status(expect) if expect else None,
+        )
+
+    return make
+
+
+def _autopay_on(world: World, n: int) -> dict[str, Any]:
+    # The customer's opt-in with the card and the terms (the world has AutoPay off).
+    return {"enabled": True, "payment_method_id": world.card_id, "accept_terms": True}
+
+
+def _hold(world: World, n: int) -> Sample:
+    # Held, then released, in turn: each request is a real change of the invoice.
+    invoice = world.svc.autopay.invoice(world.business_id, world.customer_id, world.hold_invoice_id)
+    if invoice is None:
+        raise RuntimeError(f"the world's invoice {world.hold_invoice_id} is gone")
+    body = json.dumps({"held": not invoice.autopay_hold})
+    path = f"/v1/me/invoices/{world.hold_invoice_id}/autopay-hold"
+    return Sample(path, body, world.access_token())
+
+
+def _marketing_toggle(world: World, n: int) -> dict[str, Any]:
+    # Marketing email on, then off, in turn: a change that changes nothing writes nothing.
+    found = world.svc.profiles.settings(world.business_id, world.customer_id)
+    if found is None:
+        raise RuntimeError("the world's customer has no profile")
+    return {"marketing": {"email": not found.preferences.marketing.email}}
+
+
+def _profile_change(world: World, n: int) -> dict[str, Any]:
+    return {"contact_name": f"Pat Customer {n}", "phone": f"+1 512 555 {n % 10000:04d}"}
+
+
+def _review(world: World, n: int) -> dict[str, Any]:
+    return {"rating": 4 + n % 2, "comment": f"Great service ({n})."}
+
+
+def _change_message(n: int) -> dict[str, Any]:
+    return {"message": f"Could the pump be a variable-speed one? ({n})"}
+
+
+def _decision(
+    action: str, name: str, body: Callable[[int], dict[str, Any]], expect: int = 200
+) -> Maker:
+    """A decision on the world's estimate kept for it (the table is put back after each)."""
+
+    def make(world: World, n: int) -> Sample:
+        estimate_id = world.decision_estimates[name]
+        return Sample(
+            f"/v1/me/estimates/{estimate_id}/{action}",
+            json.dumps(body(n)),
+            world.access_token(),
+            after=_status(expect),
+        )
+
+    return make
+
+
+def _deposit(world: World, n: int) -> Sample:
+    # The accepted estimate's deposit with the saved Visa and a new Idempotency-Key: a real
+    # charge each time (the table, deposit unpaid, is put back after each).
+    estimate_id = world.decision_estimates["deposit"]
+    return Sample(
+        f"/v1/me/estimates/{estimate_id}/deposit",
+        json.dumps({"payment_method_id": world.card_id}),
+        world.access_token(),
+        after=_charged(world, "the deposit"),
+        extra=_idempotency_key(),
+    )
+
+
+def _work_request(world: World, n: int) -> Sample:
+    # A photo asked for and uploaded off the clock, then a new request (new key) naming it.
+    body = {
+        "service": "Filter repair",
+        "description": f"The filter pressure is high ({n}).",
+        "preferred_dates": ["2026-05-07", "2026-05-08"],
+        "photo_ids": [world.work_request_photo()],
+    }
+    return Sample(
+        "/v1/me/work-requests",
+        json.dumps(body),
+        world.access_token(),
+        after=_status(201),
+        extra=_idempotency_key(),
+    )
+
+
+# --- the admin API's files, preferences, logo and work requests ----------------------------
+
+
+def _admin(path: str, body: Callable[[World, int], dict[str, Any]], expect: int = 200) -> Maker:
+    """A change the business makes with its API key; `path` may name `{customer_id}`,
+    `{visit_id}` (rotating) or `{work_request_id}`."""
+
+    def make(world: World, n: int) -> Sample:
+        ids = {**_ids(world, n), "work_request_id": world.work_request_id}
+        return Sample(
+            path.format(**ids), json.dumps(body(world, n)), world.api_key, after=_status(expect)
+        )
+
+    return make
+
+
+def _document_upload(world: World, n: int) -> dict[str, Any]:
+    return {"title": f"Invoice copy {n}", "content_type": "application/pdf", "size": 48_000}
+
+
+def _photo_upload(world: World, n: int) -> dict[str, Any]:
+    return {"kind": "before", "content_type": "image/jpeg", "size": len(PHOTO)}
+
+
+def _delete_document(world: World, n: int) -> Sample:
+    # A document shared and uploaded per request, off the clock, is the one deleted.
+    customer_id = world.customer_ids[n % len(world.customer_ids)]
+    document_id = world.document(customer_id, n)
+    path = f"/v1/admin/customers/{customer_id}/documents/{document_id}"
+    return Sample(path, None, world.api_key, after=_status(204))
+
+
+def _delete_photo(world: World, n: int) -> Sample:
+    # A photo added and uploaded per request, off the clock, is the one removed (from a
+    # visit of another customer, so the customer's pages stay as they are).
+    visit_id = world.visit_ids[-1]
+    photo_id = world.visit_photo(visit_id, n)
+    return Sample(f"/v1/admin/visits/{visit_id}/photos/{photo_id}", None, world.api_key)
+
+
+def _delete_logo(world: World, n: int) -> Sample:
+    # A logo uploaded per request, off the clock, is the one removed: the portal has none
+    # before and after, as `GET /v1/portals/{slug}/logo (no logo)` expects.
+    world.as_business("PUT", "/v1/admin/portal/logo", _logo(world, n))
+    return Sample("/v1/admin/portal/logo", None, world.api_key)
+
+
+def _logo(world: World, n: int) -> dict[str, Any]:
+    return {"content_type": "image/png", "data": logo_png(n)}
+
+
 SAMPLES: dict[str, Maker] = {
     "GET /v1/portals/{slug}": _plain("/v1/portals/{slug}", authorized=False),
     "GET /v1/admin/portal": _plain("/v1/admin/portal"),
@@ -455,6 +620,33 @@ SAMPLES: dict[str, Maker] = {
     "POST /v1/me/payment-methods/setup": _setup,
     "DELETE /v1/me/payment-methods/{method_id}": _delete,
     "PUT /v1/me/payment-methods/{method_id}/default": _make_default,
+    "PUT /v1/me/invoices/{invoice_id}/autopay-hold": _hold,
+    "PUT /v1/me/preferences": _customer("/v1/me/preferences", _marketing_toggle),
+    "PATCH /v1/me/profile": _customer("/v1/me/profile", _profile_change),
+    "GET /v1/me/visits/{visit_id}/photos/{photo_id}": _mine(
+        "/v1/me/visits/{visit_id}/photos/{photo_id}"
+    ),
+    "GET /v1/me/documents/{document_id}": _mine("/v1/me/documents/{document_id}"),
+    "POST /v1/me/work-requests/photos": _customer(
+        "/v1/me/work-requests/photos",
+        lambda w, n: {"content_type": "image/jpeg", "size": 1_000 + n},
+        expect=201,
+    ),
+    "POST /v1/me/work-requests": _work_request,
+    # The admin API's files, preferences, logo, AutoPay runs and work requests.
+    "POST /v1/admin/customers/{customer_id}/documents": _admin(
+        "/v1/admin/customers/{customer_id}/documents", _document_upload, expect=201
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/documents/{document_id}": _delete_document,
+    "POST /v1/admin/visits/{visit_id}/photos": _admin(
+        "/v1/admin/visits/{visit_id}/photos", _photo_upload, expect=201
+    ),
+    "DELETE /v1/admin/visits/{visit_id}/photos/{photo_id}": _delete_photo,
+    "DELETE /v1/admin/portal/logo": _delete_logo,
+    "PATCH /v1/admin/work-requests/{work_request_id}": _admin(
+        "/v1/admin/work-requests/{work_request_id}",
+        lambda w, n: {"status": "in_review", "note": f"We will call you today ({n})."},
+    ),
 }
 
 
@@ -535,6 +727,55 @@ def _cases(route: Route) -> list[Case] | None:
                 variant="(payment_intent.succeeded: a bank debit settles)",
                 fresh_table=True,
                 idempotency_writes=1,
+            )
+        ]
+    if key == "PUT /v1/me/autopay":
+        # Turned on (the world has it off): each request is the customer's opt-in.
+        return [Case(route, _customer("/v1/me/autopay", _autopay_on), fresh_table=True)]
+    if key == "POST /v1/me/reviews":
+        # A customer rates once a day; each request is the day's first.
+        maker = _customer("/v1/me/reviews", _review, expect=201)
+        return [Case(route, maker, fresh_table=True)]
+    if key == "POST /v1/me/estimates/{estimate_id}/accept":
+        # A decision is made once; each request decides the undecided estimate.
+        maker = _decision("accept", "accept", lambda n: {"signature_name": f"Customer {n}"})
+        return [Case(route, maker, fresh_table=True)]
+    if key == "POST /v1/me/estimates/{estimate_id}/decline":
+        maker = _decision("decline", "decline", lambda n: {"reason": f"Too expensive ({n})."})
+        return [Case(route, maker, fresh_table=True)]
+    if key == "POST /v1/me/estimates/{estimate_id}/change-request":
+        # At most a few change requests an estimate: each request is the estimate's first.
+        maker = _decision("change-request", "change", _change_message, expect=201)
+        return [Case(route, maker, fresh_table=True)]
+    if key == "POST /v1/me/estimates/{estimate_id}/deposit":
+        return [Case(route, _deposit, fresh_table=True, state_changes=2, idempotency_writes=2)]
+    if key == "PUT /v1/admin/customers/{customer_id}/preferences":
+        # The business may only turn a channel off: each request turns one that is on off.
+        maker = _admin(
+            "/v1/admin/customers/{customer_id}/preferences",
+            lambda w, n: {"service_reminders": {"email": False}},
+        )
+        return [Case(route, maker, fresh_table=True)]
+    if key == "PUT /v1/admin/portal/logo":
+        # Another image each time; the portal is put back without a logo after each, as
+        # `GET /v1/portals/{slug}/logo (no logo)` expects.
+        return [Case(route, _admin("/v1/admin/portal/logo", _logo), fresh_table=True)]
+    if key == "GET /v1/admin/autopay/runs/{run_id}":
+        # The run the world's AutoPay made, with its one charged outcome.
+        return [
+            Case(
+                route,
+                _plain("/v1/admin/autopay/runs/{run_id}"),
+                documented="GetItem of the run + Query of its outcomes (docs/data-model.md #36)",
+            )
+        ]
+    if key == "GET /v1/admin/work-requests":
+        # With the world's work request listed, the customers' names are read too.
+        return [
+            Case(
+                route,
+                _plain("/v1/admin/work-requests"),
+                documented="Query + BatchGetItem of the customers' names (docs/data-model.md #43)",
             )
         ]
     if key == "GET /v1/portals/{slug}/logo":

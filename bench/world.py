@@ -40,7 +40,9 @@ os.environ.update(
     }
 )
 
+import base64  # noqa: E402
 import copy  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -50,6 +52,7 @@ from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+import boto3  # noqa: E402
 import requests  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.core.model_instances import reset_model_data  # noqa: E402
@@ -59,13 +62,14 @@ from portico import bootstrap  # noqa: E402
 from portico.clock import ManualClock  # noqa: E402
 from portico.config import Settings  # noqa: E402
 from portico.domain.accounts import SessionTokens  # noqa: E402
+from portico.domain.autopay import ChargeJob, Outcome  # noqa: E402
 from portico.domain.billing import InvoiceRecord  # noqa: E402
 from portico.domain.business import CreditSettings, NewBusiness, PortalChanges  # noqa: E402
 from portico.domain.customer import CustomerRecord  # noqa: E402
 from portico.domain.service import EstimateRecord, VisitRecord  # noqa: E402
 from portico.identity.tokens import LinkPurpose  # noqa: E402
 from portico.payments.webhooks import sign  # noqa: E402
-from portico.services import accounts, portals, records  # noqa: E402
+from portico.services import accounts, autopay_run, portals, records  # noqa: E402
 from portico_local.fake_stripe import FakeStripe  # noqa: E402
 from portico_local.gateway import Gateway, HttpResult  # noqa: E402
 from tests.support.aws_calls import install_counter  # noqa: E402
@@ -81,6 +85,12 @@ PASSWORD = "bench passphrase 12345"
 # Re-sign in when the access token has less than this left on the bench's clock.
 TOKEN_MARGIN = timedelta(minutes=2)
 METHODS = "/v1/me/payment-methods"
+# What the bench uploads where a photo or a document is expected: S3 only checks the type and
+# size the upload form pins, and Portico reads back no more than that (HeadObject).
+PHOTO = b"\xff\xd8\xff\xe0" + b"bench photo" * 100 + b"\xff\xd9"
+DOCUMENT = b"%PDF-1.4\n" + b"bench document\n" * 100 + b"%%EOF\n"
+# The customer's estimates kept for the decision routes, one each: `deposit` is accepted.
+DECISIONS = ("accept", "decline", "change", "deposit")
 
 
 @dataclass
@@ -91,8 +101,16 @@ class World:
     wallet saved through the wallet routes against the fake Stripe: `card_id` (a Visa, the
     default) and `bank_id` (a US bank account, whose debits settle later, by webhook),
     and `payment_id`, an invoice paid with the card; `reset_customer_id` has a login too,
-    for password resets, so those never touch the session the pages use; `staff_email` is
-    an active member of staff.
+    for password resets, so those never touch the session the pages use, and has left a
+    review; `staff_email` is an active member of staff.
+
+    What the customer pages and their changes need, made as the CRM and the customer would
+    (see `_service_records`): a visit of the customer with a photo (`photo_visit_id`,
+    `photo_id`), a document (`document_id`), a work request with a photo
+    (`work_request_id`), one undecided estimate per decision route (`decision_estimates`;
+    the deposit's accepted), an AutoPay run that charged an invoice of the customer
+    (`run_id`; AutoPay is off again afterwards) and an AutoPay-eligible invoice to hold
+    (`hold_invoice_id`).
     """
 
     svc: bootstrap.Services
@@ -120,6 +138,15 @@ class World:
     card_id: str = ""
     bank_id: str = ""
     payment_id: str = ""  # a payment the customer made with the card, for its receipt
+    estimate_id: str = ""  # an undecided estimate of the customer, for its page
+    decision_estimates: dict[str, str] = field(default_factory=dict)  # DECISIONS -> id
+    photo_visit_id: str = ""
+    photo_id: str = ""
+    document_id: str = ""
+    work_request_id: str = ""
+    run_id: str = ""
+    hold_invoice_id: str = ""
+    s3: Any = field(default=None, repr=False)  # the "browser's" S3 client, made on first use
 
     @property
     def customer_email(self) -> str:
@@ -187,19 +214,90 @@ class World:
     ) -> HttpResult:
         """A request of the signed-in customer through the gateway (off the clock); anything
         but `expect` stops the bench, since what follows would build on nothing."""
+        return self.send(self.access_token(), method, path, body, headers, expect)
+
+    def as_business(
+        self, method: str, path: str, body: dict[str, Any] | None = None, expect: int = 200
+    ) -> HttpResult:
+        """A request of the business's CRM (its API key) through the gateway, off the clock."""
+        return self.send(self.api_key, method, path, body, None, expect)
+
+    def send(
+        self,
+        bearer: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        expect: int = 200,
+    ) -> HttpResult:
+        """A request with `bearer` through the gateway; anything but `expect` stops the
+        bench."""
         answer = self.gateway.request(
             method,
             path,
             body=None if body is None else json.dumps(body),
             headers={
                 "content-type": "application/json",
-                "authorization": f"Bearer {self.access_token()}",
+                "authorization": f"Bearer {bearer}",
                 **(headers or {}),
             },
         )
         if answer.status != expect:
             raise RuntimeError(f"{method} {path} answered {answer.status}: {answer.body!r}")
         return answer
+
+    def upload(self, grant: dict[str, Any], data: bytes) -> None:
+        """Upload a file where an upload grant says, as the browser does after asking for
+        the form (here with boto3 against moto: the key and type the form pins)."""
+        fields = grant["fields"]
+        if self.s3 is None:
+            self.s3 = boto3.client("s3")
+        self.s3.put_object(
+            Bucket=self.svc.settings.media_bucket,
+            Key=fields["key"],
+            Body=data,
+            ContentType=fields["Content-Type"],
+        )
+
+    def visit_photo(self, visit_id: str, n: int) -> str:
+        """A photo added to a visit by the CRM and uploaded: its id."""
+        body: dict[str, Any] = {
+            "kind": "after",
+            "content_type": "image/jpeg",
+            "size": len(PHOTO),
+            "caption": f"Filter cleaned ({n})",
+        }
+        added = self.as_business(
+            "POST", f"/v1/admin/visits/{visit_id}/photos", body, expect=201
+        ).json()
+        self.upload(added["upload"], PHOTO)
+        return str(added["photo"]["photo_id"])
+
+    def document(self, customer_id: str, n: int) -> str:
+        """A document shared with a customer by the CRM and uploaded: its id."""
+        body: dict[str, Any] = {
+            "title": f"Service agreement {n}",
+            "content_type": "application/pdf",
+            "size": len(DOCUMENT),
+        }
+        added = self.as_business(
+            "POST", f"/v1/admin/customers/{customer_id}/documents", body, expect=201
+        ).json()
+        self.upload(added["upload"], DOCUMENT)
+        return str(added["document"]["document_id"])
+
+    def work_request_photo(self) -> str:
+        """A photo the customer uploaded for a work request (form asked for, file sent):
+        its id, for the request to name."""
+        grant = self.as_customer(
+            "POST",
+            "/v1/me/work-requests/photos",
+            {"content_type": "image/jpeg", "size": len(PHOTO)},
+            expect=201,
+        ).json()
+        self.upload(grant["upload"], PHOTO)
+        return str(grant["photo_id"])
 
     def confirmed_setup(self, test_method: str = "pm_card_visa", kind: str = "card") -> str:
         """A SetupIntent from the setup route, confirmed at the fake Stripe with the
@@ -273,6 +371,15 @@ class World:
             self.svc, self.business_id, customer_id, CustomerRecord.model_validate(body)
         )
         self.emails[customer_id] = body["email"]
+
+
+def logo_png(n: int) -> str:
+    """A small PNG, its colour varied by `n` (so each upload is another image), base64."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (48, 48), (n % 256, n // 256 % 256, 120)).save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
 
 
 def forget_moto_copies() -> None:
@@ -413,7 +520,93 @@ def _populate(
     if paid["status"] != "succeeded":
         raise RuntimeError(f"the world's payment answered {paid}")
     world.payment_id = paid["payment_id"]
+    _service_records(world)
     return world
+
+
+def _service_records(world: World) -> None:
+    """What the remaining customer pages and changes need, made as the CRM (API key) and
+    the customer (session) would, through the gateway; the files uploaded where the forms
+    say."""
+    svc, business_id, customer_id = world.svc, world.business_id, world.customer_id
+    mine = [e for e in world.estimate_ids if world.owners[e] == customer_id]
+    world.estimate_id = mine[0]
+    for k, name in enumerate(DECISIONS):
+        estimate_id = f"est-{name}"
+        records.upsert_estimate(
+            svc,
+            business_id,
+            estimate_id,
+            EstimateRecord.model_validate(estimate_body(customer_id, 900 + k)),
+        )
+        world.decision_estimates[name] = estimate_id
+    world.as_customer(
+        "POST",
+        f"/v1/me/estimates/{world.decision_estimates['deposit']}/accept",
+        {"signature_name": "Customer 0"},
+    )
+    # A visit of the customer with a photo, and a document shared with them.
+    world.photo_visit_id = next(v for v in world.visit_ids if world.owners[v] == customer_id)
+    world.photo_id = world.visit_photo(world.photo_visit_id, 0)
+    world.document_id = world.document(customer_id, 0)
+    # A work request with a photo, as the portal's form files it.
+    filed = world.as_customer(
+        "POST",
+        "/v1/me/work-requests",
+        {
+            "service": "Green pool clean-up",
+            "description": "The pool turned green after the storm.",
+            "preferred_dates": ["2026-05-06"],
+            "photo_ids": [world.work_request_photo()],
+        },
+        {"idempotency-key": str(uuid.uuid4())},
+        expect=201,
+    ).json()
+    world.work_request_id = filed["work_request_id"]
+    # The customer's notification choices, changed once: texts for service reminders.
+    world.as_customer("PUT", "/v1/me/preferences", {"service_reminders": {"sms": True}})
+    # A review left by the other signed-up customer (a customer may rate once a day, and
+    # the route's own case rates as the signed-in one).
+    other, _ = accounts.sign_in(
+        svc, world.slug, world.emails[world.reset_customer_id], world.password, "192.0.2.2"
+    )
+    world.send(
+        other.access_token,
+        "POST",
+        "/v1/me/reviews",
+        {"rating": 5, "comment": "Sparkling, as the name says."},
+        expect=201,
+    )
+    _autopay_run(world)
+    # An AutoPay-eligible invoice of the customer, due later: for holds.
+    body = invoice_body(customer_id, 999)
+    body.update(issue_date="2026-04-25", due_date="2026-05-20", autopay_eligible=True)
+    world.hold_invoice_id = "inv-hold"
+    records.upsert_invoice(
+        svc, business_id, world.hold_invoice_id, InvoiceRecord.model_validate(body)
+    )
+
+
+def _autopay_run(world: World) -> None:
+    """One AutoPay run that charged the customer's invoice due today: AutoPay turned on
+    with the card (terms accepted), the scheduler's selection, the worker's charge; then
+    AutoPay off again, so the world's customer is as the other routes expect."""
+    svc = world.svc
+    body = invoice_body(world.customer_id, 998)
+    body.update(issue_date="2026-04-16", due_date=NOW.date().isoformat(), autopay_eligible=True)
+    records.upsert_invoice(
+        svc, world.business_id, "inv-autopay", InvoiceRecord.model_validate(body)
+    )
+    on = {"enabled": True, "payment_method_id": world.card_id, "accept_terms": True}
+    world.as_customer("PUT", "/v1/me/autopay", on)
+    jobs: list[ChargeJob] = []
+    summary = autopay_run.start_run(svc, NOW, jobs.extend)
+    outcomes = [autopay_run.charge_job(svc, job) for job in jobs]
+    charged = [o for o in outcomes if o is not None and o.outcome is Outcome.CHARGED]
+    if [o.invoice_id for o in charged] != ["inv-autopay"]:
+        raise RuntimeError(f"the world's AutoPay run charged {outcomes}")
+    world.run_id = summary.run_id
+    world.as_customer("PUT", "/v1/me/autopay", {"enabled": False})
 
 
 def _sign_up(world: World) -> None:
