@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,12 +35,30 @@ def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Resp
     if method in _BODY_METHODS and content_type and not content_type.startswith("application/json"):
         message = "Send the body as JSON (Content-Type: application/json)."
         return error_response(400, "unsupported_media_type", message)
+    text = body
     if event.get("isBase64Encoded") and body:
         try:
-            base64.b64decode(body, validate=True).decode()
+            text = base64.b64decode(body, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             return error_response(400, "invalid_body", "The request body is not UTF-8 text.")
+    if method in _BODY_METHODS and _json_but_not_an_object(text):
+        # Every body the API takes is an object. Powertools reads `null` as no body and a list
+        # as its first element, so `[{...}]` or `null` would pass where `{...}` belongs.
+        details = [{"location": ["body"], "message": "Send a JSON object."}]
+        return error_response(422, "validation_error", "The request is not valid.", details)
     return None
+
+
+def _json_but_not_an_object(text: str) -> bool:
+    """Valid JSON of another type than an object (invalid JSON is Powertools' 400)."""
+    start = text.lstrip()[:1]
+    if not start or start == "{":
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 class PorticoResolver(APIGatewayHttpResolver):
