@@ -59,9 +59,8 @@ class RefreshRequest(DomainModel):
     refresh_token: Token | None = None
 
 
-# No body at all is this, the cookie's case. Not `RefreshRequest | None`: Powertools reads a
-# JSON array sent where an object belongs as its first element, so `[null]` would pass as "no
-# body"; with a non-optional type it is refused (422) like any other body of the wrong type.
+# No body at all is this, the cookie's case. Not `RefreshRequest | None`, which documented a
+# `null` body: the resolver refuses every body that is not a JSON object.
 _NO_BODY = RefreshRequest.model_construct()
 
 
