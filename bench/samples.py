@@ -638,6 +638,10 @@ SAMPLES: dict[str, Maker] = {
         "/v1/admin/customers/{customer_id}/documents", _document_upload, expect=201
     ),
     "DELETE /v1/admin/customers/{customer_id}/documents/{document_id}": _delete_document,
+    # The customer the world shared a document with: an empty list also reads the customer.
+    "GET /v1/admin/customers/{customer_id}/documents": lambda world, n: Sample(
+        f"/v1/admin/customers/{world.customer_id}/documents", None, world.api_key
+    ),
     "POST /v1/admin/visits/{visit_id}/photos": _admin(
         "/v1/admin/visits/{visit_id}/photos", _photo_upload, expect=201
     ),
