@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -151,14 +151,18 @@ def get_portal(slug: SlugParam) -> PublicPortal:
     return portals.public_portal(svc, slug)
 
 
+# In the portal's `logo_url` so the address changes with the image; the latest is served.
+LogoVersion = Annotated[str | None, Query(max_length=64)]
+
+
 @app.get(
     "/v1/portals/<slug>/logo",
     tags=["portal"],
     responses=route_responses(404, media_types=("image/png", "image/jpeg")),
 )
-def get_logo(slug: SlugParam) -> Response[Any]:
+def get_logo(slug: SlugParam, v: LogoVersion = None) -> Response[Any]:
     """The logo the business uploaded, as a PNG or JPEG. Its address (the portal's
-    `logo_url`) carries the image's version, so a cached copy is never a stale one."""
+    `logo_url`) carries the image's version (`v`), so a cached copy is never a stale one."""
     logo = logos.public_logo(svc, slug)
     return download(
         logo.data,

@@ -20,7 +20,8 @@ from portico.http.responses import route_responses
 from portico.observability import logger
 from portico.services import stripe_events
 
-app = create_resolver()
+# Stripe's body is read as sent: its signature is checked before anything parses it.
+app = create_resolver(raw_body=True)
 svc = services()
 
 # Optional here so that a missing signature is the same 400 as a wrong one.

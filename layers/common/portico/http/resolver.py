@@ -23,7 +23,9 @@ MAX_BODY_BYTES = 256 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Response[str] | None:
+def _body_problem(
+    event: Mapping[str, Any], limit: int = MAX_BODY_BYTES, raw_body: bool = False
+) -> Response[str] | None:
     body = event.get("body") or ""
     if len(body) > limit:
         message = f"The request body is over {limit // 1024} KiB."
@@ -41,7 +43,7 @@ def _body_problem(event: Mapping[str, Any], limit: int = MAX_BODY_BYTES) -> Resp
             text = base64.b64decode(body, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             return error_response(400, "invalid_body", "The request body is not UTF-8 text.")
-    if method in _BODY_METHODS and _json_but_not_an_object(text):
+    if method in _BODY_METHODS and not raw_body and _json_but_not_an_object(text):
         # Every body the API takes is an object. Powertools reads `null` as no body and a list
         # as its first element, so `[{...}]` or `null` would pass where `{...}` belongs.
         details = [{"location": ["body"], "message": "Send a JSON object."}]
@@ -67,15 +69,23 @@ class PorticoResolver(APIGatewayHttpResolver):
     decoding raises on bytes that are not UTF-8.
 
     `body_limits` raises the limit for the routes (by route key, "PUT /v1/admin/portal/logo")
-    whose bodies are larger by nature; every other route keeps `MAX_BODY_BYTES`."""
+    whose bodies are larger by nature; every other route keeps `MAX_BODY_BYTES`. `raw_body`:
+    the routes read the body themselves (the Stripe webhook verifies its signature first)."""
 
-    def __init__(self, *, body_limits: Mapping[str, int] | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        body_limits: Mapping[str, int] | None = None,
+        raw_body: bool = False,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self._body_limits = dict(body_limits or {})
+        self._raw_body = raw_body
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         limit = self._body_limits.get(str(event.get("routeKey", "")), MAX_BODY_BYTES)
-        refused = _body_problem(event, limit)
+        refused = _body_problem(event, limit, self._raw_body)
         if refused is None:
             return super().resolve(event, context)
         return {
@@ -103,11 +113,13 @@ def _known_query_parameters(
     return next_middleware(app)
 
 
-def create_resolver(body_limits: Mapping[str, int] | None = None) -> APIGatewayHttpResolver:
+def create_resolver(
+    body_limits: Mapping[str, int] | None = None, raw_body: bool = False
+) -> APIGatewayHttpResolver:
     """A resolver with request validation (unknown query parameters refused too), the error
     body of DESIGN 4.7 and a body limit (`MAX_BODY_BYTES`, or the given limit for a route key
-    in `body_limits`)."""
-    app = PorticoResolver(enable_validation=True, body_limits=body_limits)
+    in `body_limits`). Bodies must be JSON objects unless `raw_body` (the routes parse them)."""
+    app = PorticoResolver(enable_validation=True, body_limits=body_limits, raw_body=raw_body)
     register_error_handlers(app)
     app.use(middlewares=[_known_query_parameters])
     return app
