@@ -58,6 +58,11 @@ def error_response(
     )
 
 
+def invalid_request(details: list[dict[str, Any]]) -> Response[str]:
+    """The 422 of input that fails validation, each problem located in `details`."""
+    return error_response(422, "validation_error", "The request is not valid.", details)
+
+
 def status_for(error: PorticoError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS_BY_ERROR:
@@ -90,7 +95,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         details = _validation_details(error)
         if any(item.get("type") == "json_invalid" for item in error.errors()):
             return error_response(400, "invalid_json", "The request body is not valid JSON.")
-        return error_response(422, "validation_error", "The request is not valid.", details)
+        return invalid_request(details)
 
     @app.not_found
     def _no_route(_: Exception) -> Response[str]:

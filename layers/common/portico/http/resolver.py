@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portico.errors import PayloadTooLargeError
-from portico.http.errors import error_response, register_error_handlers
+from portico.http.errors import error_response, invalid_request, register_error_handlers
 from portico.http.principal import Principal, require_business, require_customer
 
 MAX_BODY_BYTES = 256 * 1024
@@ -46,8 +46,7 @@ def _body_problem(
     if method in _BODY_METHODS and not raw_body and _json_but_not_an_object(text):
         # Every body the API takes is an object. Powertools reads `null` as no body and a list
         # as its first element, so `[{...}]` or `null` would pass where `{...}` belongs.
-        details = [{"location": ["body"], "message": "Send a JSON object."}]
-        return error_response(422, "validation_error", "The request is not valid.", details)
+        return invalid_request([{"location": ["body"], "message": "Send a JSON object."}])
     return None
 
 
